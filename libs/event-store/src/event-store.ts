@@ -1,0 +1,64 @@
+import { EventMetadata } from '../../domain/shared/event';
+import { GlobalPosition } from './position';
+
+/** Expected stream state for optimistic concurrency, as EventStoreDB names them. */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
+
+export interface EventToAppend {
+  /** Deterministic per command and index, so a retried append is recognised and not duplicated. */
+  readonly id: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: EventMetadata;
+}
+
+export interface RecordedEvent {
+  readonly id: string;
+  readonly streamId: string;
+  /** Zero-based revision of the event within its stream. */
+  readonly revision: bigint;
+  readonly position: GlobalPosition;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: EventMetadata;
+}
+
+export interface AppendResult {
+  /** Revision of the stream's last event after the append. */
+  readonly nextExpectedRevision: bigint;
+  /** Global position of the last appended event. */
+  readonly position: GlobalPosition;
+  /** True when every event was already there (an idempotent retry): nothing was appended. */
+  readonly alreadyAppended: boolean;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. */
+  readonly from?: GlobalPosition;
+  readonly limit?: number;
+  /** Only events of this organization (tenant-scoped replay). */
+  readonly organizationId?: string;
+  readonly types?: readonly string[];
+}
+
+export interface SubscribeOptions extends Omit<ReadAllOptions, 'limit'> {
+  readonly batchSize?: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The event store port. Both adapters (PostgreSQL, EventStoreDB) pass the same conformance suite
+ * (`libs/event-store/src/conformance`).
+ */
+export interface EventStore {
+  append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** All events of one stream in revision order; an empty array for a stream that does not exist. */
+  readStream(streamId: string, options?: { fromRevision?: bigint; limit?: number }): Promise<RecordedEvent[]>;
+  /** Events of the global log after `from`, in log order, only those no earlier-committing writer can precede. */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Catch up from `from`, then follow live, in batches; ends when `signal` aborts. */
+  subscribeAll(options?: SubscribeOptions): AsyncIterable<readonly RecordedEvent[]>;
+  /** The position of the last event readers can see now (START when the log is empty). */
+  headPosition(): Promise<GlobalPosition>;
+  close(): Promise<void>;
+}
