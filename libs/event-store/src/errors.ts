@@ -12,9 +12,11 @@ export class WrongExpectedRevisionError extends Error {
   }
 }
 
-export class StreamNotFoundError extends Error {
-  constructor(readonly streamId: string) {
-    super(`stream ${streamId} does not exist`);
+/** An append that needed the stream to exist found none. A conflict too, so conflict handling catches it. */
+export class StreamNotFoundError extends WrongExpectedRevisionError {
+  constructor(streamId: string, expected: ExpectedRevision) {
+    super(streamId, expected, -1n);
+    this.message = `stream ${streamId} does not exist`;
     this.name = 'StreamNotFoundError';
   }
 }

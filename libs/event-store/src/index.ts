@@ -1,0 +1,5 @@
+export * from './event-store';
+export * from './errors';
+export * from './position';
+export { PostgresEventStore } from './postgres/postgres-event-store';
+export { createEventStoreSchema } from './postgres/schema';
