@@ -12,7 +12,10 @@ export class SimHttpError extends Error {
 
   body(): Record<string, unknown> {
     // Extras never override the error's own message and reason.
-    return { message: this.message, reason: this.reason, ...this.extra, ...{ message: this.message, reason: this.reason } };
+    const body: Record<string, unknown> = { message: this.message, reason: this.reason, ...this.extra };
+    body.message = this.message;
+    body.reason = this.reason;
+    return body;
   }
 }
 

@@ -68,8 +68,10 @@ export const registerWorkflows = (app: FastifyInstance, ctx: RouteContext, behav
       if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 200) v.add('page_size', 'The page_size field must be an integer between 1 and 200.');
       v.done();
       const offset = decodePageToken(query.next_page_token);
+      // Reversed first so that, within one millisecond, the later start still lists first.
       const matching = state
         .workflowsIn(namespace)
+        .reverse()
         .filter((w) => (type === undefined || w.workflow_type === type) && (status === undefined || summary(w).status_bucket === status))
         .sort((a, b) => b.started_at.localeCompare(a.started_at));
       const page = matching.slice(offset, offset + pageSize);
