@@ -9,7 +9,7 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/projections', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.test.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|cookie|file-type|@electric-sql|uid|load-esm|@fastify|kysely)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|cookie|file-type|@electric-sql|uid|load-esm|@fastify|kysely|content-disposition)/)'],
   transform: { '^.+\\.(t|j|cj|mj)s$': swc },
   testTimeout: 60000,
   maxWorkers: 2,

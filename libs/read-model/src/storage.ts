@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { Database } from './database';
 import { PgliteDialect } from './pglite-dialect';
 
 /** int8 and xid8 come back as bigint on both drivers: positions must never pass through a JS number. */
@@ -8,15 +9,14 @@ const INT8_OID = 20;
 const XID8_OID = 5069;
 const toBigInt = (value: string) => BigInt(value);
 pg.types.setTypeParser(INT8_OID, toBigInt);
-pg.types.setTypeParser(XID8_OID, toBigInt);
+pg.types.setTypeParser(XID8_OID as typeof pg.types.builtins.INT8, toBigInt);
 
 export type StorageKind = 'postgres' | 'pglite';
 
 /** One open database: a kysely handle plus what is needed to close it. Tables are typed per module. */
 export interface Storage {
   readonly kind: StorageKind;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly db: Kysely<any>;
+  readonly db: Kysely<Database>;
   /** A human-readable description for logs (never includes a password). */
   readonly description: string;
   close(): Promise<void>;
@@ -36,11 +36,11 @@ export const redactUrl = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
-    const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { kind: 'postgres', db, description: redactUrl(options.databaseUrl), close: () => db.destroy() };
   }
   const pglite = await openPglite(options);
-  const db = new Kysely({ dialect: new PgliteDialect(pglite) });
+  const db = new Kysely<Database>({ dialect: new PgliteDialect(pglite) });
   return {
     kind: 'pglite',
     db,

@@ -42,7 +42,7 @@ export class PostgresEventStore implements EventStore {
   private readonly pollIntervalMs: number;
 
   constructor(
-    private readonly db: Kysely<unknown>,
+    private readonly db: Kysely<any>,
     options: PostgresEventStoreOptions = {},
   ) {
     this.pollIntervalMs = options.pollIntervalMs ?? 100;

@@ -5,7 +5,7 @@ import { Kysely, sql } from 'kysely';
  * readers only see rows whose transaction is older than every running one, so an event committed
  * late never shows up behind a position a reader already passed.
  */
-export async function createEventStoreSchema(db: Kysely<unknown>): Promise<void> {
+export async function createEventStoreSchema(db: Kysely<any>): Promise<void> {
   await sql`
     create table if not exists es_streams (
       stream_id text primary key,

@@ -1,0 +1,51 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { AccessDenials } from './auth/access-denials';
+import { ApiKeyAuthenticator } from './auth/api-key-authenticator';
+import { AuthGuard } from './auth/auth.guard';
+import { Authorizer } from './auth/authorizer';
+import { FailedAuthThrottle } from './auth/failed-auth-throttle';
+import { LastUsedRecorder } from './auth/last-used-recorder';
+import { ControlPlaneConfig } from './config/config';
+import { HealthController } from './health/health.controller';
+import { Consistency } from './http/consistency';
+import { IdempotencyInterceptor } from './http/idempotency/idempotency.interceptor';
+import { IdempotencyStore } from './http/idempotency/idempotency-store';
+import { loggerOptions } from './http/logging';
+import { ProblemFilter } from './http/problem.filter';
+import { BootstrapOrganizationHandler } from './operator/bootstrap-organization';
+import { OrganizationsController } from './operator/organizations.controller';
+import { Platform } from './platform/platform';
+import { PlatformModule } from './platform/platform.module';
+import { EnvironmentsController } from './tenancy/environments.controller';
+import { NamespacesController } from './tenancy/namespaces.controller';
+import { ProjectsController } from './tenancy/projects.controller';
+import { tenancyCommandHandlers } from './tenancy/tenancy.commands';
+import { TenancyQueries } from './tenancy/tenancy.queries';
+
+@Module({})
+export class AppModule {
+  static create(platform: Platform, config: ControlPlaneConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot(platform, config),
+        LoggerModule.forRoot(loggerOptions(config)),
+        CqrsModule.forRoot(),
+        TerminusModule,
+      ],
+      controllers: [HealthController, OrganizationsController, ProjectsController, EnvironmentsController, NamespacesController],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        IdempotencyStore, Consistency, TenancyQueries,
+        ApiKeyAuthenticator, AccessDenials, Authorizer, FailedAuthThrottle, LastUsedRecorder,
+        BootstrapOrganizationHandler, ...tenancyCommandHandlers,
+      ],
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export const PLATFORM = Symbol('Platform');
+export const CONFIG = Symbol('ControlPlaneConfig');

@@ -1,0 +1,21 @@
+import { DomainEvent } from '../shared/event';
+
+/** A refused request (401/403/429): who tried what, and why it was refused. Never carries a secret. */
+export type AccessDenied = DomainEvent<'AccessDenied', {
+  readonly organization_id: string | null;
+  /** Principal id when the key resolved to one; otherwise null. */
+  readonly principal_id: string | null;
+  /** The public prefix of the presented key (`dwc_` + 12 characters), when it had one. */
+  readonly key_prefix: string | null;
+  readonly method: string;
+  readonly route: string;
+  readonly status: number;
+  readonly reason: string;
+  readonly capability: string | null;
+  readonly client_ip: string;
+  readonly request_id: string;
+  readonly denied_at: string;
+}>;
+
+/** Denials land in one stream per organization (or the platform's for unresolvable keys). */
+export const accessDenialsStream = (organizationId: string | null) => `access_denials-${organizationId ?? 'platform'}`;

@@ -1,0 +1,42 @@
+import { ColumnType, Generated } from 'kysely';
+import { ApiKeyCredentialsTable, ApiKeysTable } from '../../../projections/api-keys/api-keys.projector';
+import { EnvironmentsTable } from '../../../projections/environments/environments.projector';
+import { MembersTable } from '../../../projections/members/members.projector';
+import { NamespacesTable } from '../../../projections/namespaces/namespaces.projector';
+import { OrganizationsTable } from '../../../projections/organizations/organizations.projector';
+import { ProjectsTable } from '../../../projections/projects/projects.projector';
+import { RoleBindingsTable } from '../../../projections/role-bindings/role-bindings.projector';
+import { CheckpointsTable } from './projection/checkpoints';
+
+/** Request infrastructure, not domain state (see apps/control-plane/src/platform/infrastructure-tables.ts). */
+export interface IdempotencyRecordsTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  state: string;
+  status: number | null;
+  content_type: string | null;
+  headers: ColumnType<Record<string, string> | null, string | null, string | null>;
+  body: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface ApiKeyUsageTable {
+  key_id: string;
+  last_used_at: Date;
+}
+
+/** The one kysely Database type: every read model's tables, as their projectors create them. */
+export interface Database {
+  projection_checkpoints: CheckpointsTable;
+  organizations: OrganizationsTable;
+  projects: ProjectsTable;
+  environments: EnvironmentsTable;
+  namespaces: NamespacesTable;
+  members: MembersTable;
+  api_keys: ApiKeysTable;
+  api_key_credentials: ApiKeyCredentialsTable;
+  role_bindings: RoleBindingsTable;
+  idempotency_records: IdempotencyRecordsTable;
+  api_key_usage: ApiKeyUsageTable;
+}

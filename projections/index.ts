@@ -1,0 +1,19 @@
+import { Projector } from '../libs/read-model/src/projection/projector';
+import { apiKeysProjector } from './api-keys/api-keys.projector';
+import { environmentsProjector } from './environments/environments.projector';
+import { namespacesProjector } from './namespaces/namespaces.projector';
+import { organizationsProjector } from './organizations/organizations.projector';
+import { projectsProjector } from './projects/projects.projector';
+import { membersProjector } from './members/members.projector';
+import { roleBindingsProjector } from './role-bindings/role-bindings.projector';
+
+/** Every read model's projector; the runner, the CLI rebuild and the tests all take this list. */
+export const allProjectors: readonly Projector[] = [
+  organizationsProjector,
+  projectsProjector,
+  environmentsProjector,
+  namespacesProjector,
+  membersProjector,
+  apiKeysProjector,
+  roleBindingsProjector,
+];
