@@ -36,6 +36,9 @@ export const redactUrl = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
+    // An idle connection the server closed (restart, failover, admin) is dropped by the pool; without a
+    // listener that 'error' would crash the process. The next query opens a fresh connection.
+    pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { kind: 'postgres', db, description: redactUrl(options.databaseUrl), close: () => db.destroy() };
   }

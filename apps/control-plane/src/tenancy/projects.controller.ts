@@ -73,7 +73,7 @@ export class ProjectsController {
   @Patch(':project')
   async update(@Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply,
     @CurrentPrincipal() principal: OrganizationPrincipal, @Param('project', NameParam) project: string, @Body() body: UpdateDescriptionDto) {
-    await this.authorizer.require(request, principal, 'projects.create', { project });
+    await this.authorizer.require(request, principal, 'projects.create', {});
     const organizationId = principal.organization_id;
     const result: HandledCommand<ProjectState, unknown> = await this.commands.execute(new ExecuteProjectCommand(organizationId, project, {
       type: 'UpdateProject', data: { description: body.description }, context: commandContext(request, organizationId),
