@@ -1,4 +1,5 @@
 import { Projector } from '../libs/read-model/src/projection/projector';
+import { auditLogProjector } from './audit-log/audit-log.projector';
 import { apiKeysProjector } from './api-keys/api-keys.projector';
 import { environmentsProjector } from './environments/environments.projector';
 import { namespacesProjector } from './namespaces/namespaces.projector';
@@ -16,4 +17,5 @@ export const allProjectors: readonly Projector[] = [
   membersProjector,
   apiKeysProjector,
   roleBindingsProjector,
+  auditLogProjector,
 ];

@@ -24,7 +24,6 @@ describeOnPostgres('global order under concurrent writers (PostgreSQL server)', 
     // A slow writer takes a low sequence number, then commits late: the classic gap a naive reader skips.
     const slowWriters = Array.from({ length: 6 }, (_, i) =>
       storage.db.transaction().execute(async (trx) => {
-        await sql`insert into es_streams (stream_id, revision) values (${`slow-${i}`}, 0)`.execute(trx);
         await sql`insert into es_events (event_id, stream_id, stream_revision, type, data, metadata)
                   values (${randomUUID()}::uuid, ${`slow-${i}`}, 0, 'Slow', '{}'::jsonb, '{}'::jsonb)`.execute(trx);
         await sql`select pg_sleep(${0.05 + i * 0.05})`.execute(trx);

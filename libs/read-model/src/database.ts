@@ -6,6 +6,7 @@ import { NamespacesTable } from '../../../projections/namespaces/namespaces.proj
 import { OrganizationsTable } from '../../../projections/organizations/organizations.projector';
 import { ProjectsTable } from '../../../projections/projects/projects.projector';
 import { RoleBindingsTable } from '../../../projections/role-bindings/role-bindings.projector';
+import { AuditChainHeadsTable, AuditLogTable } from '../../../projections/audit-log/audit-log.projector';
 import { CheckpointsTable } from './projection/checkpoints';
 
 /** Request infrastructure, not domain state (see apps/control-plane/src/platform/infrastructure-tables.ts). */
@@ -37,6 +38,8 @@ export interface Database {
   api_keys: ApiKeysTable;
   api_key_credentials: ApiKeyCredentialsTable;
   role_bindings: RoleBindingsTable;
+  audit_log: AuditLogTable;
+  audit_chain_heads: AuditChainHeadsTable;
   idempotency_records: IdempotencyRecordsTable;
   api_key_usage: ApiKeyUsageTable;
 }

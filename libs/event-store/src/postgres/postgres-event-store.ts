@@ -20,6 +20,7 @@ interface EventRow {
 }
 
 const UNIQUE_VIOLATION = '23505';
+const STREAM_REVISION_CONSTRAINT = 'es_events_stream_id_stream_revision_key';
 
 const toRecorded = (row: EventRow): RecordedEvent => ({
   id: row.event_id,
@@ -50,31 +51,29 @@ export class PostgresEventStore implements EventStore {
 
   async append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) return this.emptyAppend(streamId, expected);
-    const count = BigInt(events.length);
-    const organizationId = events[0].metadata.organization_id;
-    const payload = JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata })));
-    let rows: EventRow[];
-    try {
-      const result = await sql<EventRow>`
-        with bump as (${bumpStream(streamId, organizationId, count, expected)})
-        insert into es_events (event_id, stream_id, stream_revision, organization_id, type, data, metadata)
-        select (e.ev->>'id')::uuid, ${streamId}, bump.revision - ${count.toString()}::bigint + e.ord,
-               ${organizationId}, e.ev->>'type', e.ev->'data', e.ev->'metadata'
-        from bump cross join jsonb_array_elements(${payload}::jsonb) with ordinality as e(ev, ord)
-        returning transaction_id, global_position, stream_revision`.execute(this.db);
-      rows = result.rows;
-    } catch (error) {
-      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-      rows = [];
+    // "any" has no expectation to fail, so losing a race for the next revision just means trying again.
+    for (let attempt = 1; ; attempt++) {
+      let rows: EventRow[];
+      try {
+        rows = (await sql<EventRow>`
+          insert into es_events (event_id, stream_id, stream_revision, organization_id, type, data, metadata)
+          ${eventRows(streamId, events, expected)}
+          returning transaction_id, global_position, stream_revision`.execute(this.db)).rows;
+      } catch (error) {
+        const { code, constraint } = error as { code?: string; constraint?: string };
+        if (code !== UNIQUE_VIOLATION) throw error;
+        if (expected === 'any' && constraint === STREAM_REVISION_CONSTRAINT && attempt < 10) continue;
+        rows = [];
+      }
+      if (rows.length === 0) return this.explainRefusedAppend(streamId, events, expected);
+      this.appended.emit('append');
+      const last = rows[rows.length - 1];
+      return {
+        nextExpectedRevision: BigInt(last.stream_revision),
+        position: { commit: BigInt(last.transaction_id), prepare: BigInt(last.global_position) },
+        alreadyAppended: false,
+      };
     }
-    if (rows.length === 0) return this.explainRefusedAppend(streamId, events, expected);
-    this.appended.emit('append');
-    const last = rows[rows.length - 1];
-    return {
-      nextExpectedRevision: BigInt(last.stream_revision),
-      position: { commit: BigInt(last.transaction_id), prepare: BigInt(last.global_position) },
-      alreadyAppended: false,
-    };
   }
 
   async readStream(streamId: string, options: { fromRevision?: bigint; limit?: number } = {}): Promise<RecordedEvent[]> {
@@ -163,28 +162,37 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async currentRevision(streamId: string): Promise<bigint> {
-    const result = await sql<{ revision: bigint }>`select revision from es_streams where stream_id = ${streamId}`.execute(this.db);
-    return result.rows[0] ? BigInt(result.rows[0].revision) : -1n;
+    const result = await sql<{ revision: bigint | null }>`select max(stream_revision) as revision from es_events where stream_id = ${streamId}`.execute(this.db);
+    const revision = result.rows[0]?.revision;
+    return revision === null || revision === undefined ? -1n : BigInt(revision);
   }
 }
 
 const satisfies = (expected: ExpectedRevision, actual: bigint) =>
   expected === 'any' || (expected === 'no_stream' ? actual === -1n : expected === 'stream_exists' ? actual >= 0n : actual === expected);
 
-/** The statement that advances the stream's revision, returning the new one only if `expected` holds. */
-function bumpStream(streamId: string, organizationId: string | null, count: bigint, expected: ExpectedRevision) {
-  const n = count.toString();
-  if (expected === 'no_stream') {
-    return sql`insert into es_streams (stream_id, revision, organization_id) values (${streamId}, ${n}::bigint - 1, ${organizationId})
-      on conflict (stream_id) do nothing returning revision`;
+/**
+ * The rows to insert, numbered after the revision `expected` names. The stream's own unique
+ * (stream_id, stream_revision) index is the concurrency check: a writer that lost the race hits it.
+ * An exact revision must also exist already, or the append would leave a hole.
+ */
+function eventRows(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision) {
+  const organizationId = events[0].metadata.organization_id;
+  const base = expected === 'no_stream' ? sql`-1::bigint`
+    : typeof expected === 'bigint' ? sql`${expected.toString()}::bigint`
+    : sql`(select coalesce(max(stream_revision), -1) from es_events where stream_id = ${streamId})`;
+  const guard = expected === 'stream_exists'
+    ? sql`exists (select 1 from es_events where stream_id = ${streamId})`
+    : typeof expected === 'bigint'
+      ? sql`exists (select 1 from es_events where stream_id = ${streamId} and stream_revision = ${expected.toString()}::bigint)`
+      : sql`true`;
+  if (events.length === 1) {
+    const [e] = events;
+    return sql`select ${e.id}::uuid, ${streamId}, ${base} + 1, ${organizationId}, ${e.type}, ${JSON.stringify(e.data)}::jsonb,
+      ${JSON.stringify(e.metadata)}::jsonb where ${guard}`;
   }
-  if (expected === 'any') {
-    return sql`insert into es_streams (stream_id, revision, organization_id) values (${streamId}, ${n}::bigint - 1, ${organizationId})
-      on conflict (stream_id) do update set revision = es_streams.revision + ${n}::bigint returning revision`;
-  }
-  if (expected === 'stream_exists') {
-    return sql`update es_streams set revision = revision + ${n}::bigint where stream_id = ${streamId} returning revision`;
-  }
-  return sql`update es_streams set revision = revision + ${n}::bigint
-    where stream_id = ${streamId} and revision = ${expected.toString()}::bigint returning revision`;
+  const payload = JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata })));
+  return sql`select (e.ev->>'id')::uuid, ${streamId}, b.base + e.ord, ${organizationId}, e.ev->>'type', e.ev->'data', e.ev->'metadata'
+    from (select ${base} as base) b cross join jsonb_array_elements(${payload}::jsonb) with ordinality as e(ev, ord)
+    where ${guard}`;
 }

@@ -7,11 +7,6 @@ import { Kysely, sql } from 'kysely';
  */
 export async function createEventStoreSchema(db: Kysely<any>): Promise<void> {
   await sql`
-    create table if not exists es_streams (
-      stream_id text primary key,
-      revision bigint not null,
-      organization_id text
-    );
     create table if not exists es_events (
       global_position bigint generated always as identity primary key,
       transaction_id xid8 not null default pg_current_xact_id(),

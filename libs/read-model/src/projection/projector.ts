@@ -10,7 +10,8 @@ export type AnyDb = Kysely<any>;
  */
 export interface Projector {
   readonly name: string;
-  readonly handles: ReadonlySet<string>;
+  /** The event types it applies; the runner still moves its checkpoint over all others. */
+  readonly handles: { has(type: string): boolean };
   /** Tables this projector owns, in the order rebuild comparisons read them. */
   readonly tables: readonly string[];
   readonly createTables: (db: AnyDb) => Promise<void>;

@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { RecordedEvent } from '../../libs/event-store/src/event-store';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** What an auditor sees of one event: who did what to which resource, with which outcome. */
+export interface AuditEntry {
+  readonly organization_id: string;
+  readonly commit_position: string;
+  readonly prepare_position: string;
+  readonly event_id: string;
+  readonly occurred_at: string;
+  readonly actor_id: string;
+  readonly actor_kind: string;
+  readonly key_id: string | null;
+  readonly action: string;
+  readonly resource: string;
+  readonly outcome: 'succeeded' | 'denied';
+  readonly request_id: string;
+  readonly previous_hash: string;
+  readonly hash: string;
+}
+
+/**
+ * The chain link: sha256 over the previous hash and the entry's own facts, in a fixed field order.
+ * Changing a stored entry (or dropping one) breaks every later hash of that organization's chain.
+ */
+export function chainHash(previousHash: string, entry: Omit<AuditEntry, 'hash' | 'previous_hash'>): string {
+  return createHash('sha256').update([
+    previousHash, entry.organization_id, entry.commit_position, entry.prepare_position, entry.event_id, entry.occurred_at,
+    entry.actor_id, entry.actor_kind, entry.key_id ?? '', entry.action, entry.resource, entry.outcome, entry.request_id,
+  ].join('\n')).digest('hex');
+}
+
+export function auditFacts(event: RecordedEvent): Omit<AuditEntry, 'hash' | 'previous_hash'> | null {
+  const organizationId = event.metadata.organization_id;
+  if (!organizationId) return null;
+  return {
+    organization_id: organizationId,
+    commit_position: event.position.commit.toString(),
+    prepare_position: event.position.prepare.toString(),
+    event_id: event.id,
+    occurred_at: event.metadata.occurred_at,
+    actor_id: event.metadata.actor.id,
+    actor_kind: event.metadata.actor.kind,
+    key_id: event.metadata.actor.key_id ?? null,
+    action: event.type,
+    resource: event.streamId,
+    outcome: event.type === 'AccessDenied' ? 'denied' : 'succeeded',
+    request_id: event.metadata.cause,
+  };
+}
