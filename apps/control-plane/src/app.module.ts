@@ -7,6 +7,7 @@ import { AccessDenials } from './auth/access-denials';
 import { ApiKeyAuthenticator } from './auth/api-key-authenticator';
 import { AuthGuard } from './auth/auth.guard';
 import { Authorizer } from './auth/authorizer';
+import { billingControllers, billingProviders } from './billing/billing.providers';
 import { FailedAuthThrottle } from './auth/failed-auth-throttle';
 import { LastUsedRecorder } from './auth/last-used-recorder';
 import { ControlPlaneConfig } from './config/config';
@@ -37,14 +38,14 @@ export class AppModule {
         CqrsModule.forRoot(),
         TerminusModule,
       ],
-      controllers: [HealthController, OrganizationsController, ProjectsController, EnvironmentsController, NamespacesController],
+      controllers: [HealthController, OrganizationsController, ProjectsController, EnvironmentsController, NamespacesController, ...billingControllers],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: ProblemFilter },
         IdempotencyStore, Consistency, TenancyQueries,
         ApiKeyAuthenticator, AccessDenials, Authorizer, FailedAuthThrottle, LastUsedRecorder,
-        BootstrapOrganizationHandler, ...tenancyCommandHandlers,
+        BootstrapOrganizationHandler, ...tenancyCommandHandlers, ...billingProviders,
       ],
     };
   }

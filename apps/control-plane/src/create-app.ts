@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ControlPlaneConfig } from './config/config';
@@ -9,6 +10,8 @@ import { IdempotencyStore } from './http/idempotency/idempotency-store';
 import { recordIdempotentResponses } from './http/idempotency/record-response.hook';
 import { requestIdFor } from './http/logging';
 import { instrumentHttp } from './http/metrics';
+import { requireJsonBodies } from './http/json-bodies.hook';
+import { problemSafetyNet } from './http/problem-safety-net.hook';
 import { PROBLEM_BASE } from './http/problem';
 import { validationPipe } from './http/validation';
 import { Platform } from './platform/platform';
@@ -20,6 +23,14 @@ export async function createControlPlaneApp(platform: Platform, config: ControlP
     genReqId: requestIdFor,
     trustProxy: false,
     routerOptions: { maxParamLength: 200 },
+    // Bad URLs and over-long path segments are refused by the router itself, before any hook runs.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 400;
+      void reply.status(status).header('content-type', 'application/problem+json; charset=utf-8').send({
+        type: `${PROBLEM_BASE}invalid-request`, title: status === 414 ? 'URI Too Long' : 'Bad Request', status,
+        detail: error.message, request_id: request.id,
+      });
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.create(platform, config), adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
@@ -28,21 +39,13 @@ export async function createControlPlaneApp(platform: Platform, config: ControlP
 
   const fastify = app.getHttpAdapter().getInstance();
   instrumentHttp(fastify, platform);
+  requireJsonBodies(fastify);
+  problemSafetyNet(fastify);
   recordIdempotentResponses(fastify, app.get(IdempotencyStore));
   fastify.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-request-id', request.id);
     return payload;
   });
-  // Refusals that happen before a route runs (unparseable JSON, oversized or non-JSON bodies) get problem+json too.
-  fastify.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    void reply.status(status).header('content-type', 'application/problem+json').send({
-      type: `${PROBLEM_BASE}${status === 413 ? 'payload-too-large' : status === 415 ? 'unsupported-media-type' : status >= 500 ? 'internal-error' : 'invalid-request'}`,
-      title: status >= 500 ? 'Internal Server Error' : 'Bad Request',
-      status, detail: status >= 500 ? 'an unexpected error occurred' : error.message, instance: request.url.split('?')[0], request_id: request.id,
-    });
-  });
-
   const document = SwaggerModule.createDocument(app, new DocumentBuilder()
     .setTitle('Durable Workflow Cloud control plane')
     .setDescription('Tenancy, identity, runtime targets, placement, billing usage and audit above Durable Workflow runtime targets. Errors are application/problem+json.')
