@@ -1,0 +1,8 @@
+import { DomainCommand } from '../shared/event';
+import { RuntimeCommandFacts } from './events';
+
+type Facts = Omit<RuntimeCommandFacts, 'organization_id' | 'occurred_at'>;
+
+export type RecordForwardedCommand = DomainCommand<'RecordForwardedCommand', Facts>;
+export type RecordRefusedCommand = DomainCommand<'RecordRefusedCommand', Facts & { readonly status: number; readonly reason: string }>;
+export type RuntimeCommandCommand = RecordForwardedCommand | RecordRefusedCommand;
