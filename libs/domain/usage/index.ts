@@ -5,3 +5,4 @@ export * from './billing-period';
 export * from './billing-usage-document';
 export * from './billing-usage-csv';
 export * from './usage-record';
+export * from './usage-streams';

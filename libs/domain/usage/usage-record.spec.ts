@@ -154,7 +154,7 @@ describe('validateUsageRecords', () => {
 });
 
 describe('usage events', () => {
-  const source = { organization_id: 'org_acme', runtime_target_id: 'rt_eu1' };
+  const source = { organization_id: 'org_acme', runtime_target_id: 'rt_eu1', namespace: 'orders', project: 'commerce', environment: 'prod' };
 
   it('records a valid record as UsageRecorded', () => {
     const event: UsageEvent = usageEventFor(validateUsageRecord(incoming(), now), source);
@@ -163,7 +163,10 @@ describe('usage events', () => {
       data: {
         organization_id: 'org_acme',
         namespace: 'orders',
+        project: 'commerce',
+        environment: 'prod',
         runtime_target_id: 'rt_eu1',
+        runtime_namespace: 'orders',
         record_id: 'rt_eu1:2026-05-17T11:00:00Z:orders:signal',
         action_type: 'signal',
         quantity: 5,
@@ -182,6 +185,7 @@ describe('usage events', () => {
         reason:
           'action_type: must be one of workflow_start, activity_execution, timer_fire, signal, update, query, storage_byte_hours; ' +
           'quantity: must be a non-negative safe integer',
+        runtime_target_id: 'rt_eu1',
       },
     });
   });

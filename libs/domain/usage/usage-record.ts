@@ -47,8 +47,14 @@ export interface UsageRecordValidationOptions {
 
 export interface UsageRecordedData {
   readonly organization_id: string;
+  /** The Cloud namespace the record was resolved to. */
   readonly namespace: string;
+  /** Project and environment of that namespace when the record was accepted (billing groups by them). */
+  readonly project: string;
+  readonly environment: string;
   readonly runtime_target_id: string;
+  /** The namespace name exactly as the runtime target reported it. */
+  readonly runtime_namespace: string;
   readonly record_id: string;
   readonly action_type: UsageActionType;
   readonly quantity: number;
@@ -60,24 +66,36 @@ export interface UsageRecordRejectedData {
   /** Null when the incoming record had no valid `record_id`. */
   readonly record_id: string | null;
   readonly reason: string;
+  /** The runtime target that reported the record. */
+  readonly runtime_target_id: string;
 }
 
 export type UsageRecorded = DomainEvent<'UsageRecorded', UsageRecordedData>;
 export type UsageRecordRejected = DomainEvent<'UsageRecordRejected', UsageRecordRejectedData>;
 export type UsageEvent = UsageRecorded | UsageRecordRejected;
 
-/** Where a record was reported from: the authenticated runtime target of an organization. */
+/**
+ * Where a record was reported from (the authenticated runtime target) and where its namespace sits: the
+ * organization, Cloud namespace, project and environment that the reported namespace was placed on that
+ * target as during the record's window (the handler's placement lookup).
+ */
 export interface UsageRecordSource {
   readonly organization_id: string;
   readonly runtime_target_id: string;
+  readonly namespace: string;
+  readonly project: string;
+  readonly environment: string;
 }
 
 export const usageRecorded = (record: UsageRecord, source: UsageRecordSource): UsageRecorded => ({
   type: 'UsageRecorded',
   data: {
     organization_id: source.organization_id,
-    namespace: record.namespace,
+    namespace: source.namespace,
+    project: source.project,
+    environment: source.environment,
     runtime_target_id: source.runtime_target_id,
+    runtime_namespace: record.namespace,
     record_id: record.record_id,
     action_type: record.action_type,
     quantity: record.quantity,
@@ -86,9 +104,9 @@ export const usageRecorded = (record: UsageRecord, source: UsageRecordSource): U
   },
 });
 
-export const usageRecordRejected = (record_id: string | null, reason: string): UsageRecordRejected => ({
+export const usageRecordRejected = (record_id: string | null, reason: string, runtime_target_id: string): UsageRecordRejected => ({
   type: 'UsageRecordRejected',
-  data: { record_id, reason },
+  data: { record_id, reason, runtime_target_id },
 });
 
 /** Human-readable reason built from field errors: `field: message; field: message`. */
@@ -99,7 +117,7 @@ export const rejectionReason = (errors: readonly UsageRecordFieldError[]): strin
 export const usageEventFor = (validation: UsageRecordValidation, source: UsageRecordSource): UsageEvent =>
   validation.ok
     ? usageRecorded(validation.record, source)
-    : usageRecordRejected(validation.record_id, rejectionReason(validation.errors));
+    : usageRecordRejected(validation.record_id, rejectionReason(validation.errors), source.runtime_target_id);
 
 // ---------------------------------------------------------------------------------------------------------
 // Validation

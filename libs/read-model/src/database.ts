@@ -6,6 +6,8 @@ import { NamespacesTable } from '../../../projections/namespaces/namespaces.proj
 import { OrganizationsTable } from '../../../projections/organizations/organizations.projector';
 import { ProjectsTable } from '../../../projections/projects/projects.projector';
 import { RoleBindingsTable } from '../../../projections/role-bindings/role-bindings.projector';
+import { PriceBooksTable } from '../../../projections/price-books/price-books.projector';
+import { UsageRollupsTable } from '../../../projections/usage-rollups/usage-rollups.projector';
 import { AuditChainHeadsTable, AuditLogTable } from '../../../projections/audit-log/audit-log.projector';
 import { CheckpointsTable } from './projection/checkpoints';
 
@@ -38,6 +40,8 @@ export interface Database {
   api_keys: ApiKeysTable;
   api_key_credentials: ApiKeyCredentialsTable;
   role_bindings: RoleBindingsTable;
+  price_books: PriceBooksTable;
+  usage_rollups: UsageRollupsTable;
   audit_log: AuditLogTable;
   audit_chain_heads: AuditChainHeadsTable;
   idempotency_records: IdempotencyRecordsTable;

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { EventStore } from '../../../event-store/src/event-store';
 import { comparePositions, GlobalPosition, START } from '../../../event-store/src/position';
 import { waitForSignalOrTimeout } from '../../../event-store/src/wait';
-import { advanceCheckpoint, createCheckpointsTable, loadCheckpoint, LostOwnershipError } from './checkpoints';
+import { advanceCheckpoint, createCheckpointsTable, loadCheckpoint, LostOwnershipError, readCheckpoints } from './checkpoints';
 import { AnyDb, Projector } from './projector';
 
 export interface RunnerLogger {
@@ -29,6 +29,7 @@ export class ProjectionRunner {
   private readonly advanced = new EventEmitter().setMaxListeners(0);
   private readonly controller = new AbortController();
   private loops: Promise<void>[] = [];
+  private started = false;
 
   constructor(
     private readonly store: EventStore,
@@ -43,6 +44,7 @@ export class ProjectionRunner {
   }
 
   start(): void {
+    this.started = true;
     this.loops = this.projectors.map((projector) => this.run(projector));
   }
 
@@ -65,12 +67,24 @@ export class ProjectionRunner {
   /** True once every projector has passed `position`; false if `timeoutMs` ran out first. */
   async waitFor(position: GlobalPosition, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
+    if (!this.started) return this.waitForCheckpoints(position, deadline);
     while (!this.hasPassed(position)) {
       const remaining = deadline - Date.now();
       if (remaining <= 0 || this.controller.signal.aborted) return false;
       await waitForSignalOrTimeout(this.advanced, 'advanced', remaining, this.controller.signal).promise;
     }
     return true;
+  }
+
+  /** When the projectors run in another process (apps/projector), their checkpoints are the truth. */
+  private async waitForCheckpoints(position: GlobalPosition, deadline: number): Promise<boolean> {
+    for (;;) {
+      const checkpoints = await readCheckpoints(this.db);
+      for (const [name, at] of checkpoints) this.positions.set(name, at);
+      if (this.hasPassed(position)) return true;
+      if (Date.now() >= deadline || this.controller.signal.aborted) return false;
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    }
   }
 
   private hasPassed(position: GlobalPosition): boolean {
