@@ -15,6 +15,8 @@ export interface AuditEntry {
   readonly key_id: string | null;
   readonly action: string;
   readonly resource: string;
+  /** The namespace the event concerns, when it concerns one. */
+  readonly namespace: string | null;
   readonly outcome: 'succeeded' | 'denied';
   readonly request_id: string;
   readonly previous_hash: string;
@@ -28,7 +30,7 @@ export interface AuditEntry {
 export function chainHash(previousHash: string, entry: Omit<AuditEntry, 'hash' | 'previous_hash'>): string {
   return createHash('sha256').update([
     previousHash, entry.organization_id, entry.commit_position, entry.prepare_position, entry.event_id, entry.occurred_at,
-    entry.actor_id, entry.actor_kind, entry.key_id ?? '', entry.action, entry.resource, entry.outcome, entry.request_id,
+    entry.actor_id, entry.actor_kind, entry.key_id ?? '', entry.action, entry.resource, entry.namespace ?? '', entry.outcome, entry.request_id,
   ].join('\n')).digest('hex');
 }
 
@@ -46,7 +48,15 @@ export function auditFacts(event: RecordedEvent): Omit<AuditEntry, 'hash' | 'pre
     key_id: event.metadata.actor.key_id ?? null,
     action: event.type,
     resource: event.streamId,
+    namespace: namespaceOf(event),
     outcome: event.type === 'AccessDenied' ? 'denied' : 'succeeded',
     request_id: event.metadata.cause,
   };
+}
+
+function namespaceOf(event: RecordedEvent): string | null {
+  const data = event.data as { namespace?: unknown; name?: unknown };
+  if (typeof data?.namespace === 'string') return data.namespace;
+  if (event.type.startsWith('Namespace') && typeof data?.name === 'string') return data.name;
+  return null;
 }

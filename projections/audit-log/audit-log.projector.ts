@@ -12,6 +12,7 @@ export interface AuditLogTable {
   key_id: string | null;
   action: string;
   resource: string;
+  namespace: string | null;
   outcome: string;
   request_id: string;
   previous_hash: string;
@@ -46,6 +47,7 @@ export const auditLogProjector: Projector = {
       .addColumn('key_id', 'text')
       .addColumn('action', 'text', (c) => c.notNull())
       .addColumn('resource', 'text', (c) => c.notNull())
+      .addColumn('namespace', 'text')
       .addColumn('outcome', 'text', (c) => c.notNull())
       .addColumn('request_id', 'text', (c) => c.notNull())
       .addColumn('previous_hash', 'text', (c) => c.notNull())

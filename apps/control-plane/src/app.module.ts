@@ -3,6 +3,8 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
+import { AuditController } from './audit/audit.controller';
+import { AuditLogQueries } from './audit/audit-log.queries';
 import { AccessDenials } from './auth/access-denials';
 import { ApiKeyAuthenticator } from './auth/api-key-authenticator';
 import { AuthGuard } from './auth/auth.guard';
@@ -17,6 +19,7 @@ import { IdempotencyInterceptor } from './http/idempotency/idempotency.intercept
 import { IdempotencyStore } from './http/idempotency/idempotency-store';
 import { loggerOptions } from './http/logging';
 import { ProblemFilter } from './http/problem.filter';
+import { identityControllers, identityProviders } from './identity/identity.providers';
 import { BootstrapOrganizationHandler } from './operator/bootstrap-organization';
 import { OrganizationsController } from './operator/organizations.controller';
 import { Platform } from './platform/platform';
@@ -38,14 +41,15 @@ export class AppModule {
         CqrsModule.forRoot(),
         TerminusModule,
       ],
-      controllers: [HealthController, OrganizationsController, ProjectsController, EnvironmentsController, NamespacesController, ...billingControllers],
+      controllers: [HealthController, AuditController, OrganizationsController, ProjectsController, EnvironmentsController, NamespacesController, ...identityControllers, ...billingControllers],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: ProblemFilter },
-        IdempotencyStore, Consistency, TenancyQueries,
+        IdempotencyStore, Consistency, TenancyQueries, AuditLogQueries,
         ApiKeyAuthenticator, AccessDenials, Authorizer, FailedAuthThrottle, LastUsedRecorder,
-        BootstrapOrganizationHandler, ...tenancyCommandHandlers, ...billingProviders,
+        BootstrapOrganizationHandler, ...tenancyCommandHandlers,
+        ...identityProviders, ...billingProviders,
       ],
     };
   }
