@@ -1,0 +1,68 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import {
+  AddServiceAccount, AddUser, ApiKeyCommand, apiKeyDecider, apiKeyStream, ChangeMemberRole, membershipDecider, membershipStream,
+  principalOf, PrincipalKind, RoleBindingsCommand, roleBindingsDecider, roleBindingsStream,
+} from '../../../../libs/domain/identity';
+import { DomainEvent } from '../../../../libs/domain/shared/event';
+import { EventStore, GlobalPosition, loadState } from '../../../../libs/event-store/src';
+import { Platform } from '../platform/platform';
+import { PLATFORM } from '../platform/platform.tokens';
+import { decideAndAppend, IdentityCommandOptions } from './decide-and-append';
+
+/** What an identity command did (or, in a dry run, would do). */
+export interface IdentityOutcome {
+  readonly events: readonly DomainEvent[];
+  /** Global position of the last appended event; null for a dry run or a no-op. */
+  readonly position: GlobalPosition | null;
+}
+
+/** Nest command messages: the pure domain command plus the stream's key. */
+export class ExecuteMembershipCommand {
+  constructor(readonly organizationId: string, readonly command: AddUser | ChangeMemberRole | AddServiceAccount,
+    readonly options: IdentityCommandOptions = {}) {}
+}
+export class ExecuteRoleBindingsCommand {
+  constructor(readonly organizationId: string, readonly command: RoleBindingsCommand, readonly options: IdentityCommandOptions = {}) {}
+}
+export class ExecuteApiKeyCommand {
+  constructor(readonly organizationId: string, readonly keyId: string, readonly command: ApiKeyCommand, readonly options: IdentityCommandOptions = {}) {}
+}
+
+/** The principal's kind from the membership stream (the source of truth), or null when it is no current principal. */
+export async function principalKindOf(store: EventStore, organizationId: string, principalId: string): Promise<PrincipalKind | null> {
+  const membership = await loadState(store, membershipDecider, membershipStream(organizationId));
+  return principalOf(membership.state, principalId)?.kind ?? null;
+}
+
+@CommandHandler(ExecuteMembershipCommand)
+export class MembershipCommandHandler implements ICommandHandler<ExecuteMembershipCommand, IdentityOutcome> {
+  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  execute({ organizationId, command, options }: ExecuteMembershipCommand): Promise<IdentityOutcome> {
+    return decideAndAppend(this.platform.store, membershipDecider, membershipStream(organizationId), command, options);
+  }
+}
+
+@CommandHandler(ExecuteRoleBindingsCommand)
+export class RoleBindingsCommandHandler implements ICommandHandler<ExecuteRoleBindingsCommand, IdentityOutcome> {
+  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  async execute({ organizationId, command, options }: ExecuteRoleBindingsCommand): Promise<IdentityOutcome> {
+    if (command.type === 'CreateRoleBinding') {
+      const principalKind = await principalKindOf(this.platform.store, organizationId, command.data.principal_id);
+      command = { ...command, data: { ...command.data, principal_kind: principalKind } };
+    }
+    return decideAndAppend(this.platform.store, roleBindingsDecider, roleBindingsStream(organizationId), command, options);
+  }
+}
+
+@CommandHandler(ExecuteApiKeyCommand)
+export class ApiKeyCommandHandler implements ICommandHandler<ExecuteApiKeyCommand, IdentityOutcome> {
+  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  async execute({ organizationId, keyId, command, options }: ExecuteApiKeyCommand): Promise<IdentityOutcome> {
+    if (command.type === 'IssueApiKey') {
+      const principalKind = await principalKindOf(this.platform.store, organizationId, command.data.principal_id);
+      command = { ...command, data: { ...command.data, principal_kind: principalKind } };
+    }
+    return decideAndAppend(this.platform.store, apiKeyDecider, apiKeyStream(organizationId, keyId), command, options);
+  }
+}
