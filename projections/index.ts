@@ -7,6 +7,8 @@ import { organizationsProjector } from './organizations/organizations.projector'
 import { projectsProjector } from './projects/projects.projector';
 import { membersProjector } from './members/members.projector';
 import { roleBindingsProjector } from './role-bindings/role-bindings.projector';
+import { priceBooksProjector } from './price-books/price-books.projector';
+import { usageRollupsProjector } from './usage-rollups/usage-rollups.projector';
 
 /** Every read model's projector; the runner, the CLI rebuild and the tests all take this list. */
 export const allProjectors: readonly Projector[] = [
@@ -17,5 +19,7 @@ export const allProjectors: readonly Projector[] = [
   membersProjector,
   apiKeysProjector,
   roleBindingsProjector,
+  priceBooksProjector,
+  usageRollupsProjector,
   auditLogProjector,
 ];

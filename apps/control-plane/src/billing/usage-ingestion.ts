@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import {
-  rejectionReason, usageDayOf, usageEventFor, UsageRecord, UsageRecordedData, UsageRecordFieldError, usageRecordRejected,
+  rejectionReason, usageDayOf, usageEventFor, UsageRecord, UsageRecordFieldError, usageRecordRejected,
   usageRejectionsStream, usageStream, validateUsageRecords,
 } from '../../../../libs/domain/usage';
 import { EventMetadata } from '../../../../libs/domain/shared/event';
@@ -10,41 +10,26 @@ import { canonicalJson } from '../http/canonical-json';
 import { Platform } from '../platform/platform';
 import { PLATFORM } from '../platform/platform.tokens';
 import { memoizedPlacement, PlacementLookup } from './placement-lookup';
-import { StoredEvent, storedEventsById } from './stored-events';
+import { storedEventsById } from './stored-events';
 import { recordedEventId, rejectedEventId } from './usage-event-ids';
+import { NOT_PLACED, outcomeOfEarlier, UsageRecordResult } from './usage-record-result';
 
-export type UsageRecordStatus = 'accepted' | 'duplicate' | 'rejected';
-
-export interface UsageRecordResult {
-  /** The record's id, or null when it had no usable one. */
-  readonly record_id: string | null;
-  /**
-   * `accepted`: recorded (now, or by an earlier identical report: re-sending a batch answers as the first time);
-   * `duplicate`: this record id was already recorded with different content, which stands (nothing changed);
-   * `rejected`: refused, with the reasons in `errors` (the refusal is recorded as `UsageRecordRejected`).
-   */
-  readonly status: UsageRecordStatus;
-  readonly errors?: readonly UsageRecordFieldError[];
-}
+export type { UsageRecordResult, UsageRecordStatus } from './usage-record-result';
 
 /** Runtime-target clocks drift: a window may end this far after Cloud's `now`. */
 export const ALLOWED_CLOCK_SKEW_MS = 60_000;
 /** Streams appended to at once: distinct streams never conflict, so a batch's appends overlap. */
 const APPEND_CONCURRENCY = 8;
-/** A concurrent report of the same record makes an append fail as a whole; it is re-planned this often. */
-const MAX_ATTEMPTS = 3;
-
-const NOT_PLACED: UsageRecordFieldError = {
-  field: 'namespace', message: 'is not a namespace assigned to this runtime target during the record window',
-};
-const CONFLICTING: UsageRecordFieldError = {
-  field: 'record_id', message: 'was already recorded by this runtime target with different content; the first recording stands',
-};
+/** Appends refused while none of their events got stored (a busy stream) are retried this often. */
+const MAX_BUSY_ROUNDS = 5;
 
 interface Planned {
+  /** One per input record, in input order; settled again if a concurrent report wins a record's id. */
   readonly results: UsageRecordResult[];
   /** New events per stream, in input order. */
   readonly appends: Map<string, EventToAppend[]>;
+  /** The accepted record of each new `UsageRecorded` event id, with its place in `results`. */
+  readonly accepted: Map<string, { readonly index: number; readonly record: UsageRecord }>;
 }
 
 /**
@@ -58,17 +43,9 @@ export class UsageIngestion {
   constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
 
   async ingest(runtimeTargetId: string, records: unknown[], now: Date, placement: PlacementLookup): Promise<UsageRecordResult[]> {
-    const lookup = memoizedPlacement(placement);
-    for (let attempt = 1; ; attempt++) {
-      const planned = await this.plan(runtimeTargetId, records, now, lookup);
-      try {
-        await this.appendAll(planned.appends);
-        return planned.results;
-      } catch (error) {
-        // Another report of the same records landed between our check and our append: plan again from the store.
-        if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
+    const planned = await this.plan(runtimeTargetId, records, now, memoizedPlacement(placement));
+    await this.appendAll(planned);
+    return planned.results;
   }
 
   private async plan(runtimeTargetId: string, records: readonly unknown[], now: Date, lookup: PlacementLookup): Promise<Planned> {
@@ -83,6 +60,7 @@ export class UsageIngestion {
 
     const results: UsageRecordResult[] = [];
     const appends = new Map<string, EventToAppend[]>();
+    const accepted = new Map<string, { readonly index: number; readonly record: UsageRecord }>();
     const rejections: EventToAppend[] = [];
     const reject = (index: number, recordId: string | null, errors: readonly UsageRecordFieldError[]) => {
       const reason = rejectionReason(errors);
@@ -100,9 +78,7 @@ export class UsageIngestion {
       const id = recordedIds[index] as string;
       const earlier = stored.get(id);
       if (earlier) {
-        results.push(sameRecord(earlier, record)
-          ? { record_id: record.record_id, status: 'accepted' }
-          : { record_id: record.record_id, status: 'duplicate', errors: [CONFLICTING] });
+        results.push(outcomeOfEarlier(earlier, record));
         continue;
       }
       const place = await lookup(runtimeTargetId, record.namespace, record.window_start, record.window_end);
@@ -115,12 +91,13 @@ export class UsageIngestion {
       const streamEvents = appends.get(stream) ?? [];
       streamEvents.push({ id, ...event, metadata: { ...metadata, organization_id: place.organization_id } });
       appends.set(stream, streamEvents);
+      accepted.set(id, { index, record });
       results.push({ record_id: record.record_id, status: 'accepted' });
     }
 
     const newRejections = await this.notYetStored(dedupeById(rejections));
     if (newRejections.length > 0) appends.set(usageRejectionsStream(runtimeTargetId), newRejections);
-    return { results, appends };
+    return { results, appends, accepted };
   }
 
   private async notYetStored(events: readonly EventToAppend[]): Promise<EventToAppend[]> {
@@ -129,12 +106,40 @@ export class UsageIngestion {
   }
 
   /** One append per stream, "any" revision: usage records are observations keyed by their ids, not decisions. */
-  private async appendAll(appends: ReadonlyMap<string, readonly EventToAppend[]>): Promise<void> {
-    const queue = [...appends.entries()];
+  private async appendAll(planned: Planned): Promise<void> {
+    const queue = [...planned.appends.entries()];
     const worker = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) await this.platform.store.append(next[0], next[1], 'any');
+      for (let next = queue.shift(); next; next = queue.shift()) await this.appendNew(next[0], next[1], planned);
     };
     await Promise.all(Array.from({ length: Math.min(APPEND_CONCURRENCY, queue.length) }, worker));
+  }
+
+  /**
+   * A concurrent report of the same records may get there between our check and our append. If it took all our
+   * ids the store answers the append as an idempotent retry; if it took some, it refuses the append. Either way
+   * the records already there are settled from what the store holds and the rest is appended again; each round
+   * removes at least one event (or is one of a few busy rounds), so this ends.
+   */
+  private async appendNew(stream: string, events: readonly EventToAppend[], planned: Planned): Promise<void> {
+    let pending = events;
+    for (let busyRounds = 0; pending.length > 0;) {
+      let refusal: WrongExpectedRevisionError | null = null;
+      try {
+        const result = await this.platform.store.append(stream, pending, 'any');
+        if (!result.alreadyAppended) return;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        refusal = error;
+      }
+      const stored = await storedEventsById(this.platform.storage.db, pending.map((e) => e.id));
+      // Refused with none of our ids stored: the stream was only busy; try again a bounded number of times.
+      if (stored.size === 0 && refusal && ++busyRounds > MAX_BUSY_ROUNDS) throw refusal;
+      for (const [id, earlier] of stored) {
+        const mine = planned.accepted.get(id);
+        if (mine) planned.results[mine.index] = outcomeOfEarlier(earlier, mine.record);
+      }
+      pending = pending.filter((e) => !stored.has(e.id));
+    }
   }
 
   /** The batch is the cause of its events; its fingerprint is stable, so a re-sent batch carries the same one. */
@@ -150,13 +155,6 @@ export class UsageIngestion {
     };
   }
 }
-
-const sameRecord = (stored: StoredEvent, record: UsageRecord): boolean => {
-  if (stored.type !== 'UsageRecorded') return false;
-  const data = stored.data as UsageRecordedData;
-  return data.runtime_namespace === record.namespace && data.action_type === record.action_type && data.quantity === record.quantity
-    && data.window_start === record.window_start && data.window_end === record.window_end;
-};
 
 /** Identical refusals in one batch (the same input twice) are one event. */
 const dedupeById = (events: readonly EventToAppend[]): EventToAppend[] => [...new Map(events.map((e) => [e.id, e])).values()];
