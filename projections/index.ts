@@ -9,6 +9,10 @@ import { membersProjector } from './members/members.projector';
 import { roleBindingsProjector } from './role-bindings/role-bindings.projector';
 import { priceBooksProjector } from './price-books/price-books.projector';
 import { usageRollupsProjector } from './usage-rollups/usage-rollups.projector';
+import { namespacePlacementsProjector } from './namespace-placements/namespace-placements.projector';
+import { runtimeCommandsProjector } from './runtime-commands/runtime-commands.projector';
+import { runtimeCredentialsProjector } from './runtime-credentials/runtime-credentials.projector';
+import { runtimeTargetsProjector } from './runtime-targets/runtime-targets.projector';
 
 /** Every read model's projector; the runner, the CLI rebuild and the tests all take this list. */
 export const allProjectors: readonly Projector[] = [
@@ -19,6 +23,10 @@ export const allProjectors: readonly Projector[] = [
   membersProjector,
   apiKeysProjector,
   roleBindingsProjector,
+  runtimeTargetsProjector,
+  namespacePlacementsProjector,
+  runtimeCommandsProjector,
+  runtimeCredentialsProjector,
   priceBooksProjector,
   usageRollupsProjector,
   auditLogProjector,

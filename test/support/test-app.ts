@@ -5,6 +5,8 @@ import { openPlatform, Platform } from '../../apps/control-plane/src/platform/pl
 import { openTestStorage, TestStorage } from './test-storage';
 
 export const TEST_OPERATOR_TOKEN = 'test-operator-token-0123456789abcdefghijklmnop';
+/** A fixed key sealing runtime-target credentials in tests. */
+export const TEST_CREDENTIAL_KEY = Buffer.alloc(32, 7);
 
 export interface TestApp {
   readonly baseUrl: string;
@@ -22,6 +24,7 @@ export async function startTestApp(overrides: Partial<ControlPlaneConfig> = {}):
   const config: ControlPlaneConfig = {
     host: '127.0.0.1', port: 0, dataDir: '/nonexistent', operatorToken: TEST_OPERATOR_TOKEN, operatorTokenGenerated: false,
     logLevel: process.env.LOG_LEVEL ?? 'warn', embeddedProjector: true, consistencyWaitMs: 5000, bodyLimitBytes: 1024 * 1024,
+    credentialKey: TEST_CREDENTIAL_KEY, runtimeTimeoutMs: 2000,
     ...overrides,
   };
   const app = await createControlPlaneApp(platform, config);

@@ -22,6 +22,7 @@ import { ProblemFilter } from './http/problem.filter';
 import { identityControllers, identityProviders } from './identity/identity.providers';
 import { BootstrapOrganizationHandler } from './operator/bootstrap-organization';
 import { OrganizationsController } from './operator/organizations.controller';
+import { placementControllers, placementProviders } from './placement/placement.providers';
 import { Platform } from './platform/platform';
 import { PlatformModule } from './platform/platform.module';
 import { EnvironmentsController } from './tenancy/environments.controller';
@@ -41,7 +42,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         TerminusModule,
       ],
-      controllers: [HealthController, AuditController, OrganizationsController, ProjectsController, EnvironmentsController, NamespacesController, ...identityControllers, ...billingControllers],
+      controllers: [HealthController, AuditController, OrganizationsController, ProjectsController, EnvironmentsController, NamespacesController, ...identityControllers, ...billingControllers, ...placementControllers],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
@@ -49,7 +50,7 @@ export class AppModule {
         IdempotencyStore, Consistency, TenancyQueries, AuditLogQueries,
         ApiKeyAuthenticator, AccessDenials, Authorizer, FailedAuthThrottle, LastUsedRecorder,
         BootstrapOrganizationHandler, ...tenancyCommandHandlers,
-        ...identityProviders, ...billingProviders,
+        ...identityProviders, ...billingProviders, ...placementProviders,
       ],
     };
   }

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { loadRuntimeTargetConfig, RuntimeTargetConfig } from './runtime-target-config';
 
-export interface ControlPlaneConfig {
+export interface ControlPlaneConfig extends RuntimeTargetConfig {
   readonly host: string;
   readonly port: number;
   /** postgres://… for a server; absent for embedded PGlite under dataDir. */
@@ -37,6 +38,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ControlPlaneCo
     embeddedProjector: env.DWC_EMBEDDED_PROJECTOR !== 'false',
     consistencyWaitMs: Number(env.DWC_CONSISTENCY_WAIT_MS ?? 5000),
     bodyLimitBytes: 1024 * 1024,
+    ...loadRuntimeTargetConfig(env, dataDir),
   };
 }
 

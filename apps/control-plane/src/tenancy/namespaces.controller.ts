@@ -15,6 +15,7 @@ import { newId } from '../http/ids';
 import { NameParam } from '../http/name-param.pipe';
 import { decodeCursor, page, pageLimit, PageQuery } from '../http/pagination';
 import { notFoundProblem } from '../http/problem';
+import { PlacementService } from '../placement/placement.service';
 import { CreateNamespaceDto, UpdateDescriptionDto } from './dto/tenancy.dto';
 import { namespaceRepresentation } from './representations';
 import { ExecuteNamespaceCommand } from './tenancy.commands';
@@ -35,6 +36,7 @@ export class NamespacesController {
     private readonly queries: TenancyQueries,
     private readonly consistency: Consistency,
     private readonly authorizer: Authorizer,
+    private readonly placement: PlacementService,
   ) {}
 
   @Post('projects/:project/environments/:environment/namespaces')
@@ -43,12 +45,19 @@ export class NamespacesController {
     @Param('project', NameParam) project: string, @Param('environment', NameParam) environment: string, @Body() body: CreateNamespaceDto) {
     await this.authorizer.require(request, principal, 'namespaces.create', { project, environment });
     const organizationId = principal.organization_id;
+    const context = commandContext(request, organizationId);
+    if (body.runtime_target_id !== undefined) {
+      // Placing at creation is assigning: the same right and rules, checked before anything is written.
+      await this.authorizer.require(request, principal, 'namespace.manage', { project, environment, namespace: body.name });
+      await this.placement.checkAssignable(organizationId, body.name, body.runtime_target_id, context);
+    }
     const result: HandledCommand<NamespaceState, unknown> = await this.commands.execute(new ExecuteNamespaceCommand(organizationId, body.name, {
       type: 'CreateNamespace',
       data: { namespace_id: newId('ns'), name: body.name, project, environment, description: body.description, organization_restricted: false },
-      context: commandContext(request, organizationId),
+      context,
     }));
-    await this.consistency.afterCommand(reply, result.position, result.revision);
+    const placed = body.runtime_target_id === undefined ? null : await this.placement.assign(organizationId, body.name, body.runtime_target_id, context);
+    await this.consistency.afterCommand(reply, placed?.position ?? result.position, result.revision);
     void reply.header('location', `/api/v1/namespaces/${body.name}`);
     return this.read(organizationId, body.name);
   }

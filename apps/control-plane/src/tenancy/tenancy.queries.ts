@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Platform } from '../platform/platform';
 import { PLATFORM } from '../platform/platform.tokens';
+import { withPlacements } from '../placement/placement-summary';
 import { EnvironmentRow, NamespaceRow, ProjectRow } from './representations';
 
 /** Reads of the tenancy read models; every query is filtered by the caller's organization. */
@@ -33,16 +34,17 @@ export class TenancyQueries {
     return query.orderBy('name').limit(limit).execute();
   }
 
-  namespace(organizationId: string, name: string): Promise<NamespaceRow | undefined> {
-    return this.db.selectFrom('namespaces').selectAll().where('organization_id', '=', organizationId)
+  async namespace(organizationId: string, name: string): Promise<NamespaceRow | undefined> {
+    const row = await this.db.selectFrom('namespaces').selectAll().where('organization_id', '=', organizationId)
       .where('name', '=', name).where('state', '!=', 'deleted').executeTakeFirst();
+    return row && (await withPlacements(this.db, organizationId, [row]))[0];
   }
 
-  namespaces(organizationId: string, filter: { project?: string; environment?: string }, after: string | undefined, limit: number): Promise<NamespaceRow[]> {
+  async namespaces(organizationId: string, filter: { project?: string; environment?: string }, after: string | undefined, limit: number): Promise<NamespaceRow[]> {
     let query = this.db.selectFrom('namespaces').selectAll().where('organization_id', '=', organizationId).where('state', '!=', 'deleted');
     if (filter.project !== undefined) query = query.where('project', '=', filter.project);
     if (filter.environment !== undefined) query = query.where('environment', '=', filter.environment);
     if (after !== undefined) query = query.where('name', '>', after);
-    return query.orderBy('name').limit(limit).execute();
+    return withPlacements(this.db, organizationId, await query.orderBy('name').limit(limit).execute());
   }
 }

@@ -17,7 +17,11 @@ export class CreateNamedResourceDto {
 export class CreateProjectDto extends CreateNamedResourceDto {}
 export class CreateEnvironmentDto extends CreateNamedResourceDto {}
 
-export class CreateNamespaceDto extends CreateNamedResourceDto {}
+export class CreateNamespaceDto extends CreateNamedResourceDto {
+  @ApiPropertyOptional({ description: 'place the namespace on this runtime target at creation' })
+  @IsOptional() @IsString() @MaxLength(64)
+  runtime_target_id?: string;
+}
 
 export class UpdateDescriptionDto {
   @ApiProperty({ maxLength: MAX_DESCRIPTION_LENGTH })

@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ProblemException } from '../http/problem';
+import { Platform } from '../platform/platform';
+import { PLATFORM } from '../platform/platform.tokens';
+import { RuntimeTargetRow } from '../runtime-targets/runtime-target.queries';
+
+export interface ActivePlacement {
+  readonly runtime_namespace: string;
+  readonly provisioning_status: string;
+  readonly target: RuntimeTargetRow;
+}
+
+/** The namespace's active target, with its row; 409 when the namespace has none yet. */
+@Injectable()
+export class ActivePlacements {
+  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+
+  async require(organizationId: string, namespaceId: string): Promise<ActivePlacement> {
+    const row = await this.platform.storage.db.selectFrom('namespace_placements as p')
+      .innerJoin('runtime_targets as t', 't.id', 'p.runtime_target_id')
+      .selectAll('t').select(['p.runtime_namespace', 'p.provisioning_status'])
+      .where('p.organization_id', '=', organizationId).where('p.namespace_id', '=', namespaceId).where('p.unassigned_at', 'is', null)
+      .executeTakeFirst();
+    if (!row) {
+      throw new ProblemException(409, 'namespace-not-placed', 'Conflict',
+        'the namespace has no runtime target; assign one with PUT /api/v1/namespaces/{namespace}/runtime-target');
+    }
+    const { runtime_namespace, provisioning_status, ...target } = row;
+    return { runtime_namespace, provisioning_status, target };
+  }
+}

@@ -1,0 +1,31 @@
+import { RuntimeSimulator, startRuntimeSimulator } from '../../apps/runtime-sim/src/simulator';
+import { Client, client, TestApp } from './test-app';
+
+/** Registers a simulator as a runtime target of the caller's organization (or, with the operator client, of the platform). */
+export async function registerTarget(api: Client, sim: RuntimeSimulator, overrides: Record<string, unknown> = {}, path = '/api/v1/runtime-targets') {
+  const response = await api.post(path, {
+    name: `sim ${sim.serverId}`, base_url: sim.baseUrl, region: 'eu-west-1', provider: 'aws', credential: sim.tokens.admin, ...overrides,
+  });
+  if (response.status !== 201) throw new Error(`target not registered: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body as { id: string; ingest_token: string; base_url: string; region: string; provider: string };
+}
+
+export const registerPlatformTarget = (app: TestApp, sim: RuntimeSimulator, overrides: Record<string, unknown> = {}) =>
+  registerTarget(client(app.baseUrl, app.operatorToken), sim, overrides, '/api/v1/operator/runtime-targets');
+
+/** project → environment → namespace, optionally placed at creation. */
+export async function createNamespace(api: Client, namespace: string, runtimeTargetId?: string, project = 'commerce', environment = 'prod') {
+  await api.post('/api/v1/projects', { name: project });
+  await api.post(`/api/v1/projects/${project}/environments`, { name: environment });
+  const response = await api.post(`/api/v1/projects/${project}/environments/${environment}/namespaces`,
+    runtimeTargetId ? { name: namespace, runtime_target_id: runtimeTargetId } : { name: namespace });
+  if (response.status !== 201) throw new Error(`namespace not created: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body;
+}
+
+export async function startSimulators(count: number, prefix = 'sim'): Promise<RuntimeSimulator[]> {
+  return Promise.all(Array.from({ length: count }, (_, i) => startRuntimeSimulator({ serverId: `${prefix}-${i + 1}` })));
+}
+
+export const eventsOfType = async (app: TestApp, type: string) =>
+  (await app.platform.store.readAll({ types: [type], limit: 1_000_000 }));
