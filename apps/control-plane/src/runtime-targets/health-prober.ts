@@ -13,9 +13,9 @@ import { CONFIG, PLATFORM } from '../platform/platform.tokens';
 import { RUNTIME_CLIENT } from './runtime-client.provider';
 import { RuntimeTargetQueries, RuntimeTargetRow } from './runtime-target.queries';
 
-/** Work that runs on the prober's schedule after each round of probes (the usage collector). */
+/** Work that runs on the prober's schedule after each round of probes (the usage collector), on the targets found ready. */
 export interface ProbeRoundHook {
-  afterProbeRound(targets: readonly RuntimeTargetRow[]): Promise<void>;
+  afterProbeRound(readyTargets: readonly RuntimeTargetRow[]): Promise<void>;
 }
 export const PROBE_ROUND_HOOKS = Symbol('ProbeRoundHooks');
 
@@ -68,18 +68,20 @@ export class RuntimeTargetProber implements OnApplicationBootstrap, OnModuleDest
 
   private async probeAll(): Promise<void> {
     const targets = await this.queries.all();
-    await Promise.all(targets.map((target) => this.probe(target)));
+    const ready = await Promise.all(targets.map((target) => this.probe(target)));
+    const readyTargets = targets.filter((_, i) => ready[i]);
     for (const hook of this.hooks) {
       if (this.stopped) return;
-      await hook.afterProbeRound(targets).catch((error) => this.logger.error({ err: error }, 'after-probe work failed'));
+      await hook.afterProbeRound(readyTargets).catch((error) => this.logger.error({ err: error }, 'after-probe work failed'));
     }
   }
 
-  private async probe(target: RuntimeTargetRow): Promise<void> {
+  /** Probes one target, records a change of its status, and answers whether it is ready. */
+  private async probe(target: RuntimeTargetRow): Promise<boolean> {
     const result = await this.client.ready(target.base_url);
     const status = result.ready ? 'healthy' : 'unhealthy';
     const known = this.lastSeen.get(target.id) ?? (target.health_status as RuntimeTargetHealthStatus);
-    if (known === status || this.stopped) return;
+    if (known === status || this.stopped) return result.ready;
     try {
       await handleCommand(this.platform.store, runtimeTargetDecider, runtimeTargetStream(target.organization_id, target.id), {
         type: 'RecordRuntimeTargetHealth', data: { status, detail: result.detail }, context: systemContext(target.organization_id, 'runtime-target-prober'),
@@ -88,5 +90,6 @@ export class RuntimeTargetProber implements OnApplicationBootstrap, OnModuleDest
     } catch (error) {
       this.logger.error({ err: error, runtime_target_id: target.id }, 'could not record a health change');
     }
+    return result.ready;
   }
 }

@@ -12,7 +12,7 @@ const PAGE_SIZE = 500;
 const MAX_PAGES_PER_ROUND = 20;
 
 /**
- * Pulls each target's usage feed (`GET /api/system/usage`) on the prober's schedule, from
+ * Pulls each ready target's usage feed (`GET /api/system/usage`) on the prober's schedule, from
  * its durable cursor, and hands the records to billing ingestion. A target that fails is skipped
  * until the next round; the others go on.
  */
@@ -28,12 +28,12 @@ export class UsageCollector implements ProbeRoundHook {
     private readonly placements: PlacementHistoryLookup,
   ) {}
 
-  async afterProbeRound(targets: readonly RuntimeTargetRow[]): Promise<void> {
-    for (const target of targets) {
+  async afterProbeRound(readyTargets: readonly RuntimeTargetRow[]): Promise<void> {
+    for (const target of readyTargets) {
       try {
         await this.collect(target);
       } catch (error) {
-        this.logger.warn({ err: error, runtime_target_id: target.id }, 'usage pull failed; retried next round');
+        this.logger.warn({ runtime_target_id: target.id, reason: error instanceof Error ? error.message : String(error) }, 'usage pull failed; retried next round');
       }
     }
   }
