@@ -93,6 +93,7 @@ export class ConnectivityController {
   }
 
   @Post('runtime-credentials/:id/rotate')
+  @HttpCode(200)
   async rotate(@Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply, @CurrentPrincipal() principal: OrganizationPrincipal,
     @Param('namespace', NameParam) namespace: string, @Param('id') id: string) {
     const row = await this.access.require(request, principal, namespace, 'namespace.manage');
