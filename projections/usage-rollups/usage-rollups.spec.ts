@@ -20,7 +20,7 @@ const rows = async (db: AnyDb) => (await sql<Record<string, unknown>>`
   from usage_rollups order by organization_id, day, namespace, project, environment, action_type`.execute(db)).rows;
 
 describe('usage rollups: rolling a batch up in memory', () => {
-  it('sums quantities per organization × day × namespace (with project, environment) × action type, ignoring other events', () => {
+  it('sums quantities per organization × namespace (with project, environment) × action type × day, in key order, ignoring other events', () => {
     expect(rollUp([
       recorded(0, { quantity: 2 }),
       recorded(1, { quantity: 3, window_start: '2026-05-10T23:59:59.999Z' }),
@@ -31,9 +31,9 @@ describe('usage rollups: rolling a batch up in memory', () => {
       recorded(6, { quantity: 99 }, 'UsageRecordRejected'),
     ])).toEqual([
       { organization_id: 'org_a', day: '2026-05-10', namespace: 'orders', project: 'commerce', environment: 'prod', action_type: 'signal', quantity: 5n },
+      { organization_id: 'org_a', day: '2026-05-11', namespace: 'orders', project: 'commerce', environment: 'prod', action_type: 'signal', quantity: 4n },
       { organization_id: 'org_a', day: '2026-05-10', namespace: 'orders', project: 'commerce', environment: 'prod', action_type: 'storage_byte_hours', quantity: 5n },
       { organization_id: 'org_a', day: '2026-05-10', namespace: 'orders', project: 'other', environment: 'prod', action_type: 'signal', quantity: 7n },
-      { organization_id: 'org_a', day: '2026-05-11', namespace: 'orders', project: 'commerce', environment: 'prod', action_type: 'signal', quantity: 4n },
       { organization_id: 'org_b', day: '2026-05-10', namespace: 'orders', project: 'commerce', environment: 'prod', action_type: 'signal', quantity: 6n },
     ]);
   });
