@@ -100,10 +100,18 @@ export class RuntimeCommandForwarder {
 
   private async send(forwarding: Forwarding, target: PlacedTarget, path: string, query: Record<string, string>, body: unknown): Promise<void> {
     const { request, reply, context, base } = forwarding;
+    let credential: string;
+    try {
+      credential = this.credentials.open({ id: target.runtime_target_id, credential: target.credential });
+    } catch {
+      // Sealed with another key (DWC_CREDENTIAL_KEY changed): nothing is sent, and the refusal is recorded.
+      throw await this.refusal(forwarding, 'allowed', new ProblemException(503, 'runtime-credential-unavailable', 'Service Unavailable',
+        'the runtime target\'s credential cannot be opened with this control plane\'s credential key', { runtime_target_id: target.runtime_target_id }));
+    }
     let response: ForwardResponse;
     try {
       response = await this.client.forward({
-        baseUrl: target.base_url, credential: this.credentials.open({ id: target.runtime_target_id, credential: target.credential }),
+        baseUrl: target.base_url, credential,
         namespace: target.runtime_namespace, method: request.method, path, query, headers: flatHeaders(request.headers),
         body: body === null ? undefined : JSON.stringify(body), requestId: base.audit_id, correlationId: context.correlation_id,
       });

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ProvisioningOutcome } from '../../../../libs/domain/placement/namespace-placement/commands';
 import { namespacePlacementDecider } from '../../../../libs/domain/placement/namespace-placement/decider';
 import { namespacePlacementStream } from '../../../../libs/domain/placement/streams';
@@ -25,6 +25,8 @@ const isFinal = (error: unknown) =>
  */
 @Injectable()
 export class NamespaceProvisioner {
+  private readonly logger = new Logger('NamespaceProvisioner');
+
   constructor(
     @Inject(PLATFORM) private readonly platform: Platform,
     @Inject(RUNTIME_CLIENT) private readonly client: RuntimeClient,
@@ -51,6 +53,7 @@ export class NamespaceProvisioner {
         return { outcome: { status: 'provisioned', created: result.created } as ProvisioningOutcome, attempts: attempt };
       } catch (error) {
         last = error;
+        if (!isRuntimeClientError(error)) this.logger.error({ err: error, runtime_target_id: target.id }, 'provisioning failed unexpectedly');
         if (!isRuntimeClientError(error) || isFinal(error) || attempt === PROVISIONING_ATTEMPTS) {
           return { outcome: failure(error), attempts: attempt };
         }
