@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { RuntimeSimulator, startRuntimeSimulator } from '../../apps/runtime-sim/src/simulator';
+import { EventMetadata } from '../../libs/domain/shared/event';
 import { Client, client, TestApp } from './test-app';
 
 /** Registers a simulator as a runtime target of the caller's organization (or, with the operator client, of the platform). */
@@ -27,5 +29,13 @@ export async function startSimulators(count: number, prefix = 'sim'): Promise<Ru
   return Promise.all(Array.from({ length: count }, (_, i) => startRuntimeSimulator({ serverId: `${prefix}-${i + 1}` })));
 }
 
-export const eventsOfType = async (app: TestApp, type: string) =>
-  (await app.platform.store.readAll({ types: [type], limit: 1_000_000 }));
+/**
+ * Committed events of a type, in log order. Read from the table, not `readAll`: the store's reads
+ * hold back an event while an older transaction is still open, so one appended just now may not
+ * show there yet.
+ */
+export async function eventsOfType(app: TestApp, type: string): Promise<{ data: unknown; metadata: EventMetadata }[]> {
+  const result = await sql<{ data: unknown; metadata: EventMetadata }>`
+    select data, metadata from es_events where type = ${type} order by transaction_id, global_position`.execute(app.storage.db);
+  return result.rows;
+}
