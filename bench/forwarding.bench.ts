@@ -55,14 +55,19 @@ const post = async (url: string, token: string, body: unknown, method = 'POST') 
 
 interface Run { readonly rate: number; readonly mean: number; readonly p50: number; readonly p99: number; readonly non2xx: number }
 
+const summary = (result: autocannon.Result): Run =>
+  ({ rate: result.requests.average, mean: result.latency.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx });
+
 async function load(url: string, headers: Record<string, string>, connections: number, prefix: string): Promise<Run> {
   let n = 0;
-  const result = await autocannon({
+  return summary(await autocannon({
     url, method: 'POST', connections, duration: DURATION_S, headers: { ...headers, 'content-type': 'application/json' },
     requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify({ workflow_type: 'bench.order', workflow_id: `${prefix}-${n++}`, input: [{ sku: 'A-1', qty: 2 }] }) }) }],
-  });
-  return { rate: result.requests.average, mean: result.latency.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx };
+  }));
 }
+
+const get = async (url: string, headers: Record<string, string>, connections: number): Promise<Run> =>
+  summary(await autocannon({ url, connections, duration: DURATION_S, headers }));
 
 /**
  * Forwarding a workflow start through Cloud (API-key guard, capability check, placement lookup,
@@ -100,6 +105,11 @@ export async function runForwardingBench(): Promise<void> {
       rows.push(['POST …/runtime/workflows through Cloud', String(connections), fmt(through.rate), through.mean.toFixed(2), String(through.p50), String(through.p99),
         String(through.non2xx), ratio(through.rate, raw.rate), ratio(through.mean, raw.mean), String(through.p50 - raw.p50), String(through.p99 - raw.p99)]);
     }
+    // Where Cloud's time goes, at 16 connections: an authenticated read (no append), and a refused forward (checks + facts append, no runtime call).
+    const read = await get(`${server.baseUrl}/api/v1/namespaces/orders`, cloud, 16);
+    rows.push(['GET /api/v1/namespaces/orders (auth + read, no append)', '16', fmt(read.rate), read.mean.toFixed(2), String(read.p50), String(read.p99), String(read.non2xx), '', '', '', '']);
+    const refused = await get(`${server.baseUrl}/api/v1/namespaces/orders/runtime/namespaces`, cloud, 16);
+    rows.push(['GET …/runtime/namespaces (refused 403: checks + facts append)', '16', fmt(refused.rate), refused.mean.toFixed(2), String(refused.p50), String(refused.p99), String(refused.non2xx), '', '', '', '']);
     printTable(`Workflow start forwarded through Cloud vs the runtime directly (${DURATION_S} s per row; simulator and control plane in their own processes, PostgreSQL)`, rows);
     const facts = await fetch(`${server.baseUrl}/api/v1/namespaces/orders/runtime-commands?limit=1`, { headers: cloud }).then((r) => r.json()) as { runtime_commands: unknown[] };
     process.stdout.write(`command facts recorded (latest): ${JSON.stringify(facts.runtime_commands[0] ?? null)}\n`);
