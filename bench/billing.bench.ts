@@ -4,6 +4,8 @@ import { PlacementLookup, NamespacePlacement } from '../apps/control-plane/src/b
 import { UsageIngestion } from '../apps/control-plane/src/billing/usage-ingestion';
 import { createControlPlaneApp } from '../apps/control-plane/src/create-app';
 import { openPlatform, Platform } from '../apps/control-plane/src/platform/platform';
+import { PostgresEventStore } from '../libs/event-store/src';
+import { openStorage } from '../libs/read-model/src/storage';
 import { USAGE_ACTION_TYPES } from '../libs/domain/usage';
 import { openBenchDatabase } from './support/bench-database';
 import { fmt, percentile, printTable, ratio } from './support/report';
@@ -28,7 +30,8 @@ const placementOf = (organizationId: string, n: number): NamespacePlacement => (
  * of daily rollups (2.6 M rows, seeded directly). Measures, in one run: p50/p95 of a one-month usage document
  * and of its CSV export through HTTP (in-process app, sequential requests), and ingestion throughput through
  * `UsageIngestion` (validation, dedupe check, placement, one append per namespace-day stream, then the rollup
- * projector) against a raw multi-row INSERT of the same records into the same database.
+ * projector), with the projector embedded and as a separate process, against a raw multi-row INSERT of the same
+ * records into the same database.
  */
 export async function runBillingBench(): Promise<void> {
   const db = await openBenchDatabase(16);
@@ -57,14 +60,18 @@ export async function runBillingBench(): Promise<void> {
     ]);
     process.stdout.write(`plan of the one-month rollup query: ${plan}\n`);
 
-    const ingestion = await measureIngestion(app, platform, organizationId);
-    printTable(`Usage ingestion: ${fmt(ingestion.records)} records in batches of ${NAMESPACES_PER_BATCH * TYPES_PER_BATCH.length} (${NAMESPACES_PER_BATCH} namespaces × ${TYPES_PER_BATCH.length} action types, one hour)`, [
+    const ingestion = await measureIngestion(app, platform, db.url, organizationId);
+    const row = (label: string, value: number) => [label, fmt(value), ratio(value, ingestion.raw)];
+    printTable(`Usage ingestion: ${fmt(ingestion.records)} records in batches of ${NAMESPACES_PER_BATCH * TYPES_PER_BATCH.length} (${NAMESPACES_PER_BATCH} namespaces × ${TYPES_PER_BATCH.length} action types, one hour; one append per namespace-day stream)`, [
       ['path', 'records/s', 'vs raw INSERT'],
       ['raw multi-row INSERT (1,000 rows/statement), same rows, same database', fmt(ingestion.raw), '1.00×'],
-      ['UsageIngestion.ingest, one batch at a time', fmt(ingestion.sequential), ratio(ingestion.sequential, ingestion.raw)],
-      ['UsageIngestion.ingest, 4 targets at once', fmt(ingestion.parallel), ratio(ingestion.parallel, ingestion.raw)],
-      ['  … until the rollup projection has them (end to end, 4 targets)', fmt(ingestion.projected), ratio(ingestion.projected, ingestion.raw)],
-      ['re-sending every batch (all duplicates, nothing appended)', fmt(ingestion.resent), ratio(ingestion.resent, ingestion.raw)],
+      row('UsageIngestion, projector embedded (woken by every append), 1 target', ingestion.embedded.oneTarget),
+      row('UsageIngestion, projector embedded, 4 targets at once', ingestion.embedded.fourTargets),
+      row('  … until the rollups hold them (end to end)', ingestion.embedded.projected),
+      row('UsageIngestion, projector in another process (polling), 1 target', ingestion.detached.oneTarget),
+      row('UsageIngestion, projector in another process, 4 targets at once', ingestion.detached.fourTargets),
+      row('  … until the rollups hold them (end to end)', ingestion.detached.projected),
+      row('re-sending batches already recorded (nothing appended)', ingestion.resent),
     ]);
   } finally {
     await app?.close();
@@ -133,28 +140,44 @@ function batchOf(target: number, b: number): Record<string, unknown>[] {
   return records;
 }
 
-async function measureIngestion(app: NestFastifyApplication, platform: Platform, organizationId: string) {
+interface IngestionFigures {
+  readonly oneTarget: number;
+  readonly fourTargets: number;
+  /** Four targets, until the rollup projection holds their records. */
+  readonly projected: number;
+}
+
+async function measureIngestion(app: NestFastifyApplication, platform: Platform, databaseUrl: string, organizationId: string) {
   const db = platform.storage.db;
-  const ingestion = app.get(UsageIngestion);
   const now = new Date(Date.UTC(2030, 0, 1));
   // Placement as a cached lookup (the placement read model would be cached per target the same way).
   const placements = new Map(Array.from({ length: NAMESPACES }, (_, n) => [namespaceName(n), placementOf(organizationId, n)]));
   const placement: PlacementLookup = async (_target, name) => placements.get(name) ?? null;
   const perBatch = NAMESPACES_PER_BATCH * TYPES_PER_BATCH.length;
   const rate = (records: number, started: bigint) => records / (Number(process.hrtime.bigint() - started) / 1e9);
-  const ingestAll = async (target: number, batches: number) => {
-    for (let b = 0; b < batches; b++) {
+  const ingestAll = async (ingestion: UsageIngestion, target: number) => {
+    for (let b = 0; b < INGEST_BATCHES; b++) {
       const results = await ingestion.ingest(`rt_bench_${target}`, batchOf(target, b), now, placement);
       if (results.some((r) => r.status !== 'accepted')) throw new Error(`batch ${b} of target ${target} not accepted`);
     }
+  };
+  const measure = async (ingestion: UsageIngestion, firstTarget: number): Promise<IngestionFigures> => {
+    let started = process.hrtime.bigint();
+    await ingestAll(ingestion, firstTarget);
+    const oneTarget = rate(INGEST_BATCHES * perBatch, started);
+    started = process.hrtime.bigint();
+    await Promise.all([1, 2, 3, 4].map((t) => ingestAll(ingestion, firstTarget + t)));
+    const fourTargets = rate(4 * INGEST_BATCHES * perBatch, started);
+    if (!(await platform.runner.waitFor(await lastAppended(platform), 600_000))) throw new Error('projections did not catch up');
+    return { oneTarget, fourTargets, projected: rate(4 * INGEST_BATCHES * perBatch, started) };
   };
 
   // Raw baseline: the same records as plain rows, 1,000 per INSERT.
   await sql`create table usage_records_raw (record_id text primary key, organization_id text not null, namespace text not null,
     project text not null, environment text not null, runtime_target_id text not null, action_type text not null,
     quantity bigint not null, window_start timestamptz not null, window_end timestamptz not null)`.execute(db);
-  let started = process.hrtime.bigint();
-  const rawRows = Array.from({ length: INGEST_BATCHES }, (_, b) => batchOf(9, b)).flat().map((r) => {
+  const started = process.hrtime.bigint();
+  const rawRows = Array.from({ length: INGEST_BATCHES }, (_, b) => batchOf(0, b)).flat().map((r) => {
     const place = placements.get(r.namespace as string) as NamespacePlacement;
     return sql`(${r.record_id}, ${organizationId}, ${place.namespace}, ${place.project}, ${place.environment}, 'rt_raw', ${r.action_type},
       ${r.quantity}, ${r.window_start}::timestamptz, ${r.window_end}::timestamptz)`;
@@ -164,24 +187,30 @@ async function measureIngestion(app: NestFastifyApplication, platform: Platform,
   }
   const raw = rate(rawRows.length, started);
 
-  started = process.hrtime.bigint();
-  await ingestAll(0, INGEST_BATCHES);
-  const sequential = rate(INGEST_BATCHES * perBatch, started);
+  // As deployed embedded: the projector shares the event store instance and wakes on every append.
+  const embedded = await measure(app.get(UsageIngestion), 0);
+  // As with apps/projector in its own process: another store instance appends, the projector finds the events by polling.
+  const separateStorage = await openStorage({ databaseUrl, poolSize: 16 });
+  const separate = new PostgresEventStore(separateStorage.db);
+  let detached: IngestionFigures;
+  try {
+    detached = await measure(new UsageIngestion({ ...platform, storage: separateStorage, store: separate }), 5);
+  } finally {
+    await separate.close();
+    await separateStorage.close();
+  }
+  const resentStart = process.hrtime.bigint();
+  await ingestAll(app.get(UsageIngestion), 0);
+  const resent = rate(INGEST_BATCHES * perBatch, resentStart);
 
-  started = process.hrtime.bigint();
-  await Promise.all([1, 2, 3, 4].map((t) => ingestAll(t, INGEST_BATCHES)));
-  const parallel = rate(4 * INGEST_BATCHES * perBatch, started);
+  return { records: 10 * INGEST_BATCHES * perBatch, raw, embedded, detached, resent };
+}
+
+/** Position of the last event appended (not the visible head, which lags while any transaction of the server runs). */
+async function lastAppended(platform: Platform) {
   const last = await sql<{ transaction_id: bigint; global_position: bigint }>`
-    select transaction_id, global_position from es_events order by transaction_id desc, global_position desc limit 1`.execute(db);
-  const head = { commit: BigInt(last.rows[0].transaction_id), prepare: BigInt(last.rows[0].global_position) };
-  if (!(await platform.runner.waitFor(head, 600_000))) throw new Error('projections did not catch up');
-  const projected = rate(4 * INGEST_BATCHES * perBatch, started);
-
-  started = process.hrtime.bigint();
-  await ingestAll(0, INGEST_BATCHES);
-  const resent = rate(INGEST_BATCHES * perBatch, started);
-
-  return { records: 5 * INGEST_BATCHES * perBatch, raw, sequential, parallel, projected, resent };
+    select transaction_id, global_position from es_events order by transaction_id desc, global_position desc limit 1`.execute(platform.storage.db);
+  return { commit: BigInt(last.rows[0].transaction_id), prepare: BigInt(last.rows[0].global_position) };
 }
 
 if (require.main === module) {
