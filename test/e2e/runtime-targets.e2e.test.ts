@@ -182,6 +182,29 @@ describe('runtime targets end to end: register → verify → assign → forward
     expect(migratedEvent.data).toMatchObject({ in_flight_runs: 'remain_on_previous_target', reason: 'move to us-east-1' });
   });
 
+  it('relays the runtime\'s own answers, errors included, and paths longer than one router parameter', async () => {
+    const { api } = await createOrganization(app, 'relay');
+    const target = (await register(api, {})).body;
+    await createNamespace(api, 'orders', target.id);
+    // The simulator's router takes path segments of up to 100 characters; together they exceed Cloud's per-parameter limit.
+    const id = `wf-${'w'.repeat(97)}`;
+    expect((await api.post('/api/v1/namespaces/orders/runtime/workflows', { workflow_type: 'order', workflow_id: id })).status).toBe(201);
+    const signal = await api.post(`/api/v1/namespaces/orders/runtime/workflows/${id}/signal/${'s'.repeat(100)}`, { input: [] });
+    expect(signal.status).toBe(202);
+    const duplicate = await api.post('/api/v1/namespaces/orders/runtime/workflows', { workflow_type: 'order', workflow_id: id });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(duplicate.body).toMatchObject({ reason: 'instance_already_started', workflow_id: id });
+    const missing = await api.get('/api/v1/namespaces/orders/runtime/workflows/nope');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ reason: 'instance_not_found' });
+    const facts = (await api.get('/api/v1/namespaces/orders/runtime-commands?limit=2')).body.runtime_commands;
+    expect(facts).toMatchObject([
+      { runtime_status: 404, runtime_outcome: 'rejected', auth_outcome: 'allowed' },
+      { runtime_status: 409, runtime_outcome: 'rejected_duplicate' },
+    ]);
+  });
+
   it('places a namespace at creation', async () => {
     const { api } = await createOrganization(app, 'at-create');
     const target = (await register(api, {})).body;

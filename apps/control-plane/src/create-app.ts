@@ -22,7 +22,9 @@ export async function createControlPlaneApp(platform: Platform, config: ControlP
     bodyLimit: config.bodyLimitBytes,
     genReqId: requestIdFor,
     trustProxy: false,
-    routerOptions: { maxParamLength: 200 },
+    // The forwarding route's wildcard holds a runtime path: workflow ids of 128 and operation names of
+    // 256 characters must fit (apps/control-plane/src/forwarding/runtime-path.ts caps it at 1024).
+    routerOptions: { maxParamLength: 1100 },
     // Bad URLs and over-long path segments are refused by the router itself, before any hook runs.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
       const status = (error as { statusCode?: number }).statusCode ?? 400;

@@ -21,6 +21,8 @@ import { forwardedQuery, runtimePathOf } from './runtime-path';
 import { runtimeOutcomeOf } from './runtime-outcome';
 
 export const AUDIT_ID_HEADER = 'x-dwc-audit-id';
+/** Marks an answer relayed from a runtime target: its status, body and content type are the target's (see problem-safety-net.hook.ts). */
+export const RUNTIME_TARGET_HEADER = 'x-dwc-runtime-target';
 const CAPABILITY = 'workflows.forward';
 
 type Facts = Omit<RuntimeCommandFacts, 'organization_id' | 'occurred_at'>;
@@ -128,7 +130,7 @@ export class RuntimeCommandForwarder {
       data: { ...this.finish(forwarding), runtime_status: response.status, runtime_outcome: runtimeOutcomeOf(response.status, contentType, response.body) },
       context,
     });
-    void reply.status(response.status).header('content-type', contentType).send(response.body);
+    void reply.status(response.status).header('content-type', contentType).header(RUNTIME_TARGET_HEADER, target.runtime_target_id).send(response.body);
   }
 
   private async refuse(forwarding: Forwarding, outcome: AuthOutcome, status: number, reason: string): Promise<void> {

@@ -8,6 +8,8 @@ import { PROBLEM_BASE } from './problem';
 export function problemSafetyNet(fastify: FastifyInstance): void {
   fastify.addHook('onSend', async (request, reply, payload) => {
     if (reply.statusCode < 400) return payload;
+    // A runtime target's answer relayed by forwarding (marked by apps/control-plane/src/forwarding) is the target's own, errors included.
+    if (reply.getHeader('x-dwc-runtime-target') !== undefined) return payload;
     const contentType = String(reply.getHeader('content-type') ?? '');
     if (contentType.startsWith('application/problem+json')) return payload;
     let detail = 'the request could not be served';
