@@ -1,3 +1,4 @@
+import { committedEvents } from '../support/committed-events';
 import { sql } from 'kysely';
 import { client, createOrganization, startTestApp, TestApp } from '../support/test-app';
 
@@ -37,7 +38,7 @@ describe('audit log and event replay', () => {
     await api.post('/api/v1/projects', { name: 'p' });
     const bad = client(app.baseUrl, 'dwc_AAAAAAAAAAAA_' + 'B'.repeat(43));
     expect((await bad.get('/api/v1/projects')).status).toBe(401);
-    const denials = (await app.platform.store.readAll({ limit: 100_000 })).filter((e) => e.type === 'AccessDenied');
+    const denials = await committedEvents(app, { types: ['AccessDenied'] });
     expect(denials.some((e) => (e.data as { reason: string }).reason === 'unknown_key')).toBe(true);
   });
 

@@ -1,5 +1,5 @@
+import { committedEvents } from '../support/committed-events';
 import { LastUsedRecorder } from '../../apps/control-plane/src/auth/last-used-recorder';
-import { START } from '../../libs/event-store/src';
 import { client, createOrganization, startTestApp, TestApp } from '../support/test-app';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -9,7 +9,7 @@ describe('identity and access through HTTP', () => {
   beforeAll(async () => { app = await startTestApp(); });
   afterAll(() => app.close());
 
-  const eventCount = async () => (await app.platform.store.readAll({ from: START, limit: 100_000 })).filter((e) => e.type !== 'AccessDenied').length;
+  const eventCount = async () => (await committedEvents(app)).filter((e) => e.type !== 'AccessDenied').length;
 
   /** A user of the organization with its own key. */
   async function userWithKey(api: ReturnType<typeof client>, email: string, role: string) {
@@ -284,7 +284,7 @@ describe('identity and access through HTTP', () => {
     expect((await client(app.baseUrl, doomed.body.token).get('/api/v1/projects')).status).toBe(401);
     expect((await member.api.post('/api/v1/service-accounts', { name: 'nope' })).status).toBe(403);
 
-    const denials = (await app.platform.store.readAll({ from: START, limit: 100_000, types: ['AccessDenied'] })).map((e) => e.data as Record<string, unknown>);
+    const denials = (await committedEvents(app, { types: ['AccessDenied'] })).map((e) => e.data);
     expect(denials).toContainEqual(expect.objectContaining({
       key_prefix: doomed.body.token_prefix, route: '/api/v1/projects', method: 'GET', status: 401, reason: expect.any(String),
     }));

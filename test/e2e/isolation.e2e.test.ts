@@ -1,5 +1,5 @@
+import { committedEvents } from '../support/committed-events';
 import { FailedAuthThrottle } from '../../apps/control-plane/src/auth/failed-auth-throttle';
-import { START } from '../../libs/event-store/src';
 import { OpenApiDocument, sampleBody } from '../support/openapi-bodies';
 import { fillPath, openApiPath, pathParams, RegisteredRoute, registeredRoutes } from '../support/routes';
 import { client, createOrganization, startTestApp, TestApp } from '../support/test-app';
@@ -78,7 +78,7 @@ describe('tenant isolation on every registered route', () => {
    * Those are observations of a refusal, not changes of the organization's data.
    */
   const organizationEvents = async (organizationId: string) =>
-    (await app.platform.store.readAll({ from: START, limit: 1_000_000, organizationId }))
+    (await committedEvents(app, { organizationId }))
       .filter((e) => e.type !== 'AccessDenied' && !/^[A-Za-z]+Refused$/.test(e.type)).length;
 
   it('refuses no key, revoked and expired keys, another organization\'s key and a sibling namespace\'s admin', async () => {

@@ -1,4 +1,4 @@
-import { START } from '../../libs/event-store/src';
+import { committedEvents } from '../support/committed-events';
 import { createOrganization, startTestApp, TestApp } from '../support/test-app';
 
 describe('safe retries and concurrent edits', () => {
@@ -6,7 +6,7 @@ describe('safe retries and concurrent edits', () => {
   beforeAll(async () => { app = await startTestApp(); });
   afterAll(() => app.close());
 
-  const eventCount = async () => (await app.platform.store.readAll({ from: START, limit: 100_000 })).length;
+  const eventCount = async () => (await committedEvents(app)).length;
 
   it('replays the original answer for a retried Idempotency-Key and appends nothing', async () => {
     const { api } = await createOrganization(app, 'retry');
