@@ -56,7 +56,10 @@ export interface EventStore {
   readStream(streamId: string, options?: { fromRevision?: bigint; limit?: number }): Promise<RecordedEvent[]>;
   /** Events of the global log after `from`, in log order, only those no earlier-committing writer can precede. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
-  /** Catch up from `from`, then follow live, in batches; ends when `signal` aborts. */
+  /**
+   * Catch up from `from`, then follow live, in batches; ends when `signal` aborts. An empty batch means
+   * "caught up": sent each time the subscription reaches the head, like EventStoreDB's caught-up signal.
+   */
   subscribeAll(options?: SubscribeOptions): AsyncIterable<readonly RecordedEvent[]>;
   /** The position of the last event readers can see now (START when the log is empty). */
   headPosition(): Promise<GlobalPosition>;

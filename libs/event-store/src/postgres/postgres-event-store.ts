@@ -106,6 +106,7 @@ export class PostgresEventStore implements EventStore {
   async *subscribeAll(options: SubscribeOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
     let from = options.from ?? START;
     const batchSize = options.batchSize ?? 500;
+    let caughtUpSent = false;
     while (!options.signal?.aborted) {
       // Registered before the read, so an append that lands while we read still wakes us.
       const woken = waitForSignalOrTimeout(this.appended, 'append', this.pollIntervalMs, options.signal);
@@ -113,7 +114,14 @@ export class PostgresEventStore implements EventStore {
       if (batch.length > 0) {
         woken.cancel();
         from = batch[batch.length - 1].position;
+        caughtUpSent = false;
         yield batch;
+        continue;
+      }
+      if (!caughtUpSent) {
+        caughtUpSent = true;
+        woken.cancel();
+        yield [];
         continue;
       }
       await woken.promise;

@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import { EventStore } from '../../../event-store/src/event-store';
 import { comparePositions, GlobalPosition, START } from '../../../event-store/src/position';
 import { waitForSignalOrTimeout } from '../../../event-store/src/wait';
-import { advanceCheckpoint, createCheckpointsTable, loadCheckpoint, LostOwnershipError, readCheckpoints } from './checkpoints';
+import { createCheckpointsTable, LostOwnershipError, readCheckpoints } from './checkpoints';
+import { ProjectorCursor } from './projector-cursor';
 import { AnyDb, Projector } from './projector';
 
 export interface RunnerLogger {
@@ -19,8 +20,8 @@ export interface ProjectionRunnerOptions {
 export type ProjectorStatus = 'starting' | 'running' | 'failing' | 'stopped';
 
 /**
- * Runs each projector in its own loop: read a batch after its checkpoint, then one transaction that
- * moves the checkpoint (compare-and-set) and writes the rows. A crash anywhere leaves either both or
+ * Runs the projectors: read a batch after their checkpoints, then per projector one transaction that
+ * moves its checkpoint (compare-and-set) and writes its rows. A crash anywhere leaves either both or
  * neither, so every event is applied exactly once.
  */
 export class ProjectionRunner {
@@ -45,12 +46,14 @@ export class ProjectionRunner {
 
   start(): void {
     this.started = true;
-    this.loops = this.projectors.map((projector) => this.run(projector));
+    this.loops = [this.runShared()];
   }
 
   async stop(): Promise<void> {
     this.controller.abort();
-    await Promise.all(this.loops);
+    // Loops started while stopping (a projector leaving the group) are awaited too.
+    for (let awaited = 0; awaited < this.loops.length; awaited = this.loops.length) await Promise.all(this.loops);
+    for (const projector of this.projectors) this.statuses.set(projector.name, 'stopped');
   }
 
   status(): Record<string, { status: ProjectorStatus; position: GlobalPosition }> {
@@ -91,35 +94,71 @@ export class ProjectionRunner {
     return this.projectors.every((p) => comparePositions(this.positions.get(p.name) ?? START, position) >= 0);
   }
 
-  private async run(projector: Projector): Promise<void> {
+  /**
+   * One shared read of the log feeds every projector (each still in its own transaction with its own
+   * checkpoint). A projector that fails leaves the group and retries alone from its stored checkpoint.
+   */
+  private async runShared(): Promise<void> {
+    const signal = this.controller.signal;
+    let group: ProjectorCursor[];
+    try {
+      group = await Promise.all(this.projectors.map((projector) => ProjectorCursor.load(this.db, projector)));
+    } catch (error) {
+      this.options.logger?.error({ err: error }, 'could not load projector checkpoints; running projectors one by one');
+      this.loops.push(...this.projectors.map((projector) => this.runAlone(projector)));
+      return;
+    }
+    for (const cursor of group) this.moved(cursor.projector, cursor.seen, 'running');
+    const from = group.reduce((min, c) => (comparePositions(c.seen, min) < 0 ? c.seen : min), group[0]?.seen ?? START);
+    for await (const batch of this.store.subscribeAll({ from, batchSize: this.options.batchSize ?? 500, signal })) {
+      const failed: ProjectorCursor[] = [];
+      await Promise.all(group.map(async (cursor) => {
+        try {
+          await cursor.take(this.db, batch);
+          this.moved(cursor.projector, cursor.seen, 'running');
+        } catch (error) {
+          failed.push(cursor);
+          this.failed(cursor.projector, error);
+        }
+      }));
+      if (failed.length > 0) {
+        group = group.filter((cursor) => !failed.includes(cursor));
+        for (const cursor of failed) {
+          if (this.statuses.get(cursor.projector.name) !== 'stopped') this.loops.push(this.runAlone(cursor.projector));
+        }
+      }
+      if (group.length === 0) return;
+    }
+  }
+
+  private async runAlone(projector: Projector): Promise<void> {
     const signal = this.controller.signal;
     while (!signal.aborted) {
+      await waitForSignalOrTimeout(this.advanced, 'never', this.options.retryDelayMs ?? 1000, signal).promise;
+      if (signal.aborted) break;
       try {
-        let checkpoint = await loadCheckpoint(this.db, projector.name);
-        this.moved(projector, checkpoint, 'running');
-        for await (const batch of this.store.subscribeAll({ from: checkpoint, batchSize: this.options.batchSize ?? 500, signal })) {
-          const to = batch[batch.length - 1].position;
-          const relevant = batch.filter((event) => projector.handles.has(event.type));
-          const from = checkpoint;
-          await this.db.transaction().execute(async (trx) => {
-            await advanceCheckpoint(trx, projector.name, from, to);
-            if (relevant.length > 0) await projector.applyBatch(trx, relevant);
-          });
-          checkpoint = to;
-          this.moved(projector, checkpoint, 'running');
+        const cursor = await ProjectorCursor.load(this.db, projector);
+        this.moved(projector, cursor.seen, 'running');
+        for await (const batch of this.store.subscribeAll({ from: cursor.seen, batchSize: this.options.batchSize ?? 500, signal })) {
+          await cursor.take(this.db, batch);
+          this.moved(projector, cursor.seen, 'running');
         }
       } catch (error) {
-        if (error instanceof LostOwnershipError) {
-          this.options.logger?.error({ projector: projector.name }, error.message);
-          this.statuses.set(projector.name, 'stopped');
-          return;
-        }
-        this.statuses.set(projector.name, 'failing');
-        this.options.logger?.error({ projector: projector.name, err: error }, 'projector batch failed; retrying from its checkpoint');
-        await waitForSignalOrTimeout(this.advanced, 'never', this.options.retryDelayMs ?? 1000, signal).promise;
+        this.failed(projector, error);
+        if (this.statuses.get(projector.name) === 'stopped') return;
       }
     }
     this.statuses.set(projector.name, 'stopped');
+  }
+
+  private failed(projector: Projector, error: unknown): void {
+    if (error instanceof LostOwnershipError) {
+      this.options.logger?.error({ projector: projector.name }, error.message);
+      this.statuses.set(projector.name, 'stopped');
+      return;
+    }
+    this.statuses.set(projector.name, 'failing');
+    this.options.logger?.error({ projector: projector.name, err: error }, 'projector batch failed; retrying from its checkpoint');
   }
 
   private moved(projector: Projector, position: GlobalPosition, status: ProjectorStatus) {
