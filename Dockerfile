@@ -8,7 +8,7 @@ RUN npx tsc -p tsconfig.build.json
 
 FROM node:24-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production
+ENV NODE_ENV=production DWC_DATA_DIR=/home/node/.dwc
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./

@@ -167,5 +167,5 @@ describe('tenant isolation on every registered route', () => {
     expect(await organizationEvents(b.organization.id)).toBe(before);
     // B still works for its own owner, and its sibling namespace is intact.
     expect((await b.api.get('/api/v1/namespaces/bravo-n2')).body).toMatchObject({ name: 'bravo-n2', state: 'active' });
-  });
+  }, 300_000); // hundreds of real HTTP calls, one per route × refused credential; grows with the routes
 });
