@@ -22,6 +22,8 @@ export interface HandleOptions {
   /** From `If-Match`: the revision the client saw. A mismatch is a conflict, never retried. */
   readonly expectedRevision?: bigint;
   readonly maxAttempts?: number;
+  /** Validate and decide exactly as for real, append nothing (`?dry_run=true`). */
+  readonly dryRun?: boolean;
 }
 
 export const metadataFor = (context: DomainCommand['context']): EventMetadata => ({
@@ -57,7 +59,7 @@ export async function handleCommand<S, C extends DomainCommand, E extends Domain
       return { events: replayed.map((e) => ({ type: e.type, data: e.data }) as E), state, revision, position: last.position };
     }
     const events = decider.decide(command, state);
-    if (events.length === 0) return { events, state, revision, position: null };
+    if (events.length === 0 || options.dryRun) return { events, state: events.reduce(decider.evolve, state), revision, position: null };
     const expected: ExpectedRevision = revision === -1n ? 'no_stream' : revision;
     const metadata = metadataFor(command.context);
     try {

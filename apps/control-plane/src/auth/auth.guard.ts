@@ -5,17 +5,11 @@ import { ControlPlaneConfig } from '../config/config';
 import { ProblemException } from '../http/problem';
 import { CONFIG } from '../platform/platform.tokens';
 import { AccessDenials } from './access-denials';
+import { bearerOf } from './bearer';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { AUDIENCE_KEY, RouteAudience } from './decorators';
 import { FailedAuthThrottle } from './failed-auth-throttle';
 import { AuthenticatedRequest } from './principal';
-
-const bearerOf = (request: AuthenticatedRequest): string | undefined => {
-  const header = request.headers.authorization;
-  if (typeof header !== 'string') return undefined;
-  const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header.trim());
-  return match?.[1];
-};
 
 /** Equal-length digests so the comparison time says nothing about the operator token. */
 const sameSecret = (a: string, b: string) =>

@@ -5,10 +5,9 @@ import {
   principalOf, PrincipalKind, RoleBindingsCommand, roleBindingsDecider, roleBindingsStream,
 } from '../../../../libs/domain/identity';
 import { DomainEvent } from '../../../../libs/domain/shared/event';
-import { EventStore, GlobalPosition, loadState } from '../../../../libs/event-store/src';
+import { EventStore, GlobalPosition, handleCommand, HandleOptions, loadState } from '../../../../libs/event-store/src';
 import { Platform } from '../platform/platform';
 import { PLATFORM } from '../platform/platform.tokens';
-import { decideAndAppend, IdentityCommandOptions } from './decide-and-append';
 
 /** What an identity command did (or, in a dry run, would do). */
 export interface IdentityOutcome {
@@ -20,13 +19,13 @@ export interface IdentityOutcome {
 /** Nest command messages: the pure domain command plus the stream's key. */
 export class ExecuteMembershipCommand {
   constructor(readonly organizationId: string, readonly command: AddUser | ChangeMemberRole | AddServiceAccount,
-    readonly options: IdentityCommandOptions = {}) {}
+    readonly options: HandleOptions = {}) {}
 }
 export class ExecuteRoleBindingsCommand {
-  constructor(readonly organizationId: string, readonly command: RoleBindingsCommand, readonly options: IdentityCommandOptions = {}) {}
+  constructor(readonly organizationId: string, readonly command: RoleBindingsCommand, readonly options: HandleOptions = {}) {}
 }
 export class ExecuteApiKeyCommand {
-  constructor(readonly organizationId: string, readonly keyId: string, readonly command: ApiKeyCommand, readonly options: IdentityCommandOptions = {}) {}
+  constructor(readonly organizationId: string, readonly keyId: string, readonly command: ApiKeyCommand, readonly options: HandleOptions = {}) {}
 }
 
 /** The principal's kind from the membership stream (the source of truth), or null when it is no current principal. */
@@ -39,7 +38,7 @@ export async function principalKindOf(store: EventStore, organizationId: string,
 export class MembershipCommandHandler implements ICommandHandler<ExecuteMembershipCommand, IdentityOutcome> {
   constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
   execute({ organizationId, command, options }: ExecuteMembershipCommand): Promise<IdentityOutcome> {
-    return decideAndAppend(this.platform.store, membershipDecider, membershipStream(organizationId), command, options);
+    return handleCommand(this.platform.store, membershipDecider, membershipStream(organizationId), command, options);
   }
 }
 
@@ -51,7 +50,7 @@ export class RoleBindingsCommandHandler implements ICommandHandler<ExecuteRoleBi
       const principalKind = await principalKindOf(this.platform.store, organizationId, command.data.principal_id);
       command = { ...command, data: { ...command.data, principal_kind: principalKind } };
     }
-    return decideAndAppend(this.platform.store, roleBindingsDecider, roleBindingsStream(organizationId), command, options);
+    return handleCommand(this.platform.store, roleBindingsDecider, roleBindingsStream(organizationId), command, options);
   }
 }
 
@@ -63,6 +62,6 @@ export class ApiKeyCommandHandler implements ICommandHandler<ExecuteApiKeyComman
       const principalKind = await principalKindOf(this.platform.store, organizationId, command.data.principal_id);
       command = { ...command, data: { ...command.data, principal_kind: principalKind } };
     }
-    return decideAndAppend(this.platform.store, apiKeyDecider, apiKeyStream(organizationId, keyId), command, options);
+    return handleCommand(this.platform.store, apiKeyDecider, apiKeyStream(organizationId, keyId), command, options);
   }
 }

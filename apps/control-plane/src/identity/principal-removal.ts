@@ -4,17 +4,16 @@ import {
   apiKeyDecider, apiKeyStream, membershipDecider, membershipStream, RemoveMember, RemoveServiceAccount, RevokeApiKey,
 } from '../../../../libs/domain/identity';
 import { DomainEvent } from '../../../../libs/domain/shared/event';
-import { GlobalPosition } from '../../../../libs/event-store/src';
+import { GlobalPosition, handleCommand, HandleOptions } from '../../../../libs/event-store/src';
 import { Platform } from '../platform/platform';
 import { PLATFORM } from '../platform/platform.tokens';
-import { decideAndAppend, IdentityCommandOptions } from './decide-and-append';
 import { IdentityOutcome } from './identity.commands';
 
 export const REVOKED_WITH_PRINCIPAL = 'principal removed from the organization';
 
 /** Removes a user or a service account, then revokes every API key it still holds. */
 export class RemovePrincipal {
-  constructor(readonly organizationId: string, readonly command: RemoveMember | RemoveServiceAccount, readonly options: IdentityCommandOptions = {}) {}
+  constructor(readonly organizationId: string, readonly command: RemoveMember | RemoveServiceAccount, readonly options: HandleOptions = {}) {}
 }
 
 /**
@@ -28,7 +27,7 @@ export class RemovePrincipalHandler implements ICommandHandler<RemovePrincipal, 
   constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
 
   async execute({ organizationId, command, options }: RemovePrincipal): Promise<IdentityOutcome> {
-    const removal = await decideAndAppend(this.platform.store, membershipDecider, membershipStream(organizationId), command, options);
+    const removal = await handleCommand(this.platform.store, membershipDecider, membershipStream(organizationId), command, options);
     const principalId = command.type === 'RemoveMember' ? command.data.member_id : command.data.service_account_id;
     const keys = await this.platform.storage.db.selectFrom('api_keys').select('id')
       .where('organization_id', '=', organizationId).where('principal_id', '=', principalId).where('state', '!=', 'revoked')
@@ -41,7 +40,7 @@ export class RemovePrincipalHandler implements ICommandHandler<RemovePrincipal, 
         data: { key_id: id, reason: REVOKED_WITH_PRINCIPAL },
         context: { ...command.context, command_id: `${command.context.command_id}:revoke:${id}` },
       };
-      const revoked = await decideAndAppend(this.platform.store, apiKeyDecider, apiKeyStream(organizationId, id), revoke, { dryRun: options.dryRun });
+      const revoked = await handleCommand(this.platform.store, apiKeyDecider, apiKeyStream(organizationId, id), revoke, { dryRun: options.dryRun });
       events.push(...revoked.events);
       position = revoked.position ?? position;
     }

@@ -1,5 +1,6 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
 import { AccessDenials } from '../auth/access-denials';
+import { bearerOf } from '../auth/bearer';
 import { FailedAuthThrottle } from '../auth/failed-auth-throttle';
 import { AuthenticatedRequest } from '../auth/principal';
 import { ProblemException } from '../http/problem';
@@ -7,12 +8,6 @@ import { RuntimeTargetQueries, RuntimeTargetRow } from '../runtime-targets/runti
 import { INGEST_TOKEN_PATTERN, sameHash, sha256Hex } from '../runtime-targets/secret-tokens';
 
 const authenticated = new WeakMap<object, RuntimeTargetRow>();
-
-const bearerOf = (request: AuthenticatedRequest): string | undefined => {
-  const header = request.headers.authorization;
-  const match = typeof header === 'string' ? /^Bearer ([\x21-\x7e]{1,512})$/.exec(header.trim()) : null;
-  return match?.[1];
-};
 
 /**
  * Authenticates a runtime target by its ingest token (`Bearer dwi_…`) on routes marked
