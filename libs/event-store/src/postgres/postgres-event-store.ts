@@ -104,17 +104,22 @@ export class PostgresEventStore implements EventStore {
   }
 
   async *subscribeAll(options: SubscribeOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
-    let from = options.from ?? START;
     const batchSize = options.batchSize ?? 500;
+    const read = (from: GlobalPosition) => this.readAll({ ...options, from, limit: batchSize });
+    let from = options.from ?? START;
     let caughtUpSent = false;
+    let prefetched: Promise<RecordedEvent[]> | undefined;
     while (!options.signal?.aborted) {
       // Registered before the read, so an append that lands while we read still wakes us.
       const woken = waitForSignalOrTimeout(this.appended, 'append', this.pollIntervalMs, options.signal);
-      const batch = await this.readAll({ ...options, from, limit: batchSize });
+      const batch = await (prefetched ?? read(from));
+      prefetched = undefined;
       if (batch.length > 0) {
         woken.cancel();
         from = batch[batch.length - 1].position;
         caughtUpSent = false;
+        // Catching up: the next batch is read while the consumer works on this one.
+        if (batch.length === batchSize) prefetched = read(from);
         yield batch;
         continue;
       }
@@ -126,6 +131,7 @@ export class PostgresEventStore implements EventStore {
       }
       await woken.promise;
     }
+    await prefetched?.catch(() => undefined);
   }
 
   async headPosition(): Promise<GlobalPosition> {
