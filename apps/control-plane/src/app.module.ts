@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditController } from './audit/audit.controller';
+import { ConsoleController } from './console/console.controller';
 import { AuditLogQueries } from './audit/audit-log.queries';
 import { AccessDenials } from './auth/access-denials';
 import { ApiKeyAuthenticator } from './auth/api-key-authenticator';
@@ -42,7 +43,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         TerminusModule,
       ],
-      controllers: [HealthController, AuditController, OrganizationsController, ProjectsController, EnvironmentsController, NamespacesController, ...identityControllers, ...billingControllers, ...placementControllers],
+      controllers: [HealthController, ConsoleController, AuditController, OrganizationsController, ProjectsController, EnvironmentsController, NamespacesController, ...identityControllers, ...billingControllers, ...placementControllers],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
