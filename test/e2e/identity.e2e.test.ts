@@ -134,6 +134,10 @@ describe('identity and access through HTTP', () => {
     expect((await api.delete(`/api/v1/role-bindings/${byNamespace.body.id}`)).status).toBe(204);
     expect((await api.delete(`/api/v1/role-bindings/${byNamespace.body.id}`)).status).toBe(404);
     expect((await api.get(`/api/v1/role-bindings?principal_id=${sa.body.id}`)).body.role_bindings).toHaveLength(1);
+
+    // Removing the principal takes its remaining bindings with it.
+    expect((await api.delete(`/api/v1/service-accounts/${sa.body.id}`)).status).toBe(204);
+    expect((await api.get(`/api/v1/role-bindings?principal_id=${sa.body.id}`)).body.role_bindings).toEqual([]);
   });
 
   it('lets a principal manage its own keys, and only api_keys.manage manage others\'', async () => {

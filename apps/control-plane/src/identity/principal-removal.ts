@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
-  apiKeyDecider, apiKeyStream, membershipDecider, membershipStream, RemoveMember, RemoveServiceAccount, RevokeApiKey,
+  apiKeyDecider, apiKeyStream, DeleteRoleBinding, membershipDecider, membershipStream, RemoveMember, RemoveServiceAccount,
+  RevokeApiKey, roleBindingsDecider, roleBindingsStream,
 } from '../../../../libs/domain/identity';
 import { DomainEvent } from '../../../../libs/domain/shared/event';
 import { GlobalPosition, handleCommand, HandleOptions } from '../../../../libs/event-store/src';
@@ -11,7 +12,7 @@ import { IdentityOutcome } from './identity.commands';
 
 export const REVOKED_WITH_PRINCIPAL = 'principal removed from the organization';
 
-/** Removes a user or a service account, then revokes every API key it still holds. */
+/** Removes a user or a service account, then revokes every API key and deletes every role binding it still holds. */
 export class RemovePrincipal {
   constructor(readonly organizationId: string, readonly command: RemoveMember | RemoveServiceAccount, readonly options: HandleOptions = {}) {}
 }
@@ -43,6 +44,18 @@ export class RemovePrincipalHandler implements ICommandHandler<RemovePrincipal, 
       const revoked = await handleCommand(this.platform.store, apiKeyDecider, apiKeyStream(organizationId, id), revoke, { dryRun: options.dryRun });
       events.push(...revoked.events);
       position = revoked.position ?? position;
+    }
+    const bindings = await this.platform.storage.db.selectFrom('role_bindings').select('id')
+      .where('organization_id', '=', organizationId).where('principal_id', '=', principalId).orderBy('id').execute();
+    for (const { id } of bindings) {
+      const unbind: DeleteRoleBinding = {
+        type: 'DeleteRoleBinding',
+        data: { binding_id: id },
+        context: { ...command.context, command_id: `${command.context.command_id}:unbind:${id}` },
+      };
+      const deleted = await handleCommand(this.platform.store, roleBindingsDecider, roleBindingsStream(organizationId), unbind, { dryRun: options.dryRun });
+      events.push(...deleted.events);
+      position = deleted.position ?? position;
     }
     return { events, position };
   }
