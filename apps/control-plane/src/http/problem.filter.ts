@@ -31,6 +31,7 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     const problem = this.toProblem(exception, request);
+    if (typeof problem.retry_after_seconds === 'number') void reply.header('retry-after', String(problem.retry_after_seconds));
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
   }
 
