@@ -10,7 +10,14 @@ export interface RuntimeTargetConfig {
   readonly probeIntervalMs?: number;
   /** Timeout of one call to a runtime target (verification, probes, provisioning, forwarding). */
   readonly runtimeTimeoutMs?: number;
+  /**
+   * Which addresses an organization's runtime target may have: `any`, or `public` (a hosted deployment:
+   * no loopback, private, link-local or otherwise internal address). Platform targets may use any.
+   */
+  readonly targetAddressPolicy?: TargetAddressPolicy;
 }
+
+export type TargetAddressPolicy = 'any' | 'public';
 
 export const DEFAULT_PROBE_INTERVAL_MS = 60_000;
 export const DEFAULT_RUNTIME_TIMEOUT_MS = 10_000;
@@ -21,8 +28,15 @@ export function loadRuntimeTargetConfig(env: NodeJS.ProcessEnv, dataDir: string)
     credentialKey: credentialKey(env.DWC_CREDENTIAL_KEY, dataDir),
     probeIntervalMs: nonNegative(env.DWC_PROBE_INTERVAL_MS, DEFAULT_PROBE_INTERVAL_MS, 'DWC_PROBE_INTERVAL_MS'),
     runtimeTimeoutMs: nonNegative(env.DWC_RUNTIME_TIMEOUT_MS, DEFAULT_RUNTIME_TIMEOUT_MS, 'DWC_RUNTIME_TIMEOUT_MS'),
+    targetAddressPolicy: addressPolicy(env.DWC_TARGET_ADDRESS_POLICY),
   };
 }
+
+const addressPolicy = (value: string | undefined): TargetAddressPolicy => {
+  if (value === undefined || value === '' || value === 'any') return 'any';
+  if (value === 'public') return 'public';
+  throw new Error(`DWC_TARGET_ADDRESS_POLICY must be "any" or "public", got ${value}`);
+};
 
 const nonNegative = (value: string | undefined, fallback: number, name: string): number => {
   if (value === undefined || value === '') return fallback;

@@ -11,7 +11,9 @@ import { Consistency } from '../http/consistency';
 import { newId } from '../http/ids';
 import { notFoundProblem, ProblemException } from '../http/problem';
 import { Platform } from '../platform/platform';
-import { PLATFORM } from '../platform/platform.tokens';
+import { CONFIG, PLATFORM } from '../platform/platform.tokens';
+import { ControlPlaneConfig } from '../config/config';
+import { internalAddressOf } from './target-address-policy';
 import { CredentialCipher } from './credential-cipher';
 import { RUNTIME_CLIENT } from './runtime-client.provider';
 import { RegisterRuntimeTargetDto } from './runtime-target.dto';
@@ -41,10 +43,18 @@ export class RuntimeTargetRegistration {
     private readonly cipher: CredentialCipher,
     private readonly queries: RuntimeTargetQueries,
     private readonly consistency: Consistency,
+    @Inject(CONFIG) private readonly config: ControlPlaneConfig,
   ) {}
 
   async register(request: AuthenticatedRequest, reply: FastifyReply, ownerOrganizationId: string | null, body: RegisterRuntimeTargetDto) {
     const baseUrl = normalizeBaseUrl(body.base_url);
+    if (ownerOrganizationId !== null && this.config.targetAddressPolicy === 'public') {
+      const internal = await internalAddressOf(baseUrl);
+      if (internal) {
+        throw new ProblemException(422, 'runtime-target-address-not-allowed', 'Unprocessable Content',
+          `base_url resolves to ${internal}, an internal address; organization runtime targets must be publicly addressable`, { field: 'base_url' });
+      }
+    }
     const context = commandContext(request, ownerOrganizationId);
     const verified = await this.client.verifyTarget(baseUrl, body.credential, VERIFICATION_NAMESPACE, {
       requestId: context.request_id, correlationId: context.correlation_id,
