@@ -37,7 +37,6 @@ export async function createControlPlaneApp(platform: Platform, config: ControlP
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.create(platform, config), adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(validationPipe());
-  app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
   instrumentHttp(fastify, platform);

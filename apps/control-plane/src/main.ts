@@ -8,7 +8,6 @@ async function main() {
   if (!config.databaseUrl) acquireDataDirLock(config.dataDir);
   const platform = await openPlatform({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedProjector: config.embeddedProjector });
   const app = await createControlPlaneApp(platform, config);
-  app.enableShutdownHooks();
   await app.listen({ port: config.port, host: config.host });
   const storage = platform.storage.description;
   process.stdout.write(`Durable Workflow Cloud control plane listening on http://${config.host}:${config.port} (storage: ${storage})\n`);
@@ -26,6 +25,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  process.stderr.write(`control plane failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  const detail = error instanceof Error ? (process.env.LOG_LEVEL === 'debug' ? error.stack : error.message) : String(error);
+  process.stderr.write(`control plane failed to start: ${detail}\n`);
   process.exit(1);
 });
