@@ -6,6 +6,7 @@ import { ProblemException } from '../http/problem';
 import { CONFIG } from '../platform/platform.tokens';
 import { AccessDenials } from './access-denials';
 import { bearerOf } from './bearer';
+import { rememberBindings } from './authorizer';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { AUDIENCE_KEY, RouteAudience } from './decorators';
 import { FailedAuthThrottle } from './failed-auth-throttle';
@@ -52,6 +53,7 @@ export class AuthGuard implements CanActivate {
     const authentication = await this.authenticator.authenticate(token);
     if (!authentication.ok) return this.refuse(request, authentication);
     request.principal = authentication.principal;
+    rememberBindings(request, authentication.bindings);
     return true;
   }
 

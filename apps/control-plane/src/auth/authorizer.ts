@@ -4,9 +4,17 @@ import { ProblemException } from '../http/problem';
 import { Platform } from '../platform/platform';
 import { PLATFORM } from '../platform/platform.tokens';
 import { AccessDenials } from './access-denials';
+import { toPermissionBinding } from './stored-binding';
 import { AuthenticatedRequest, OrganizationPrincipal } from './principal';
 
 const BINDINGS_CACHE = Symbol('bindings');
+
+/** The guard hands over the bindings it read with the key, so a request reads them once. */
+export const rememberBindings = (request: AuthenticatedRequest, bindings: readonly PermissionBinding[]) => {
+  (request as unknown as Record<symbol, readonly PermissionBinding[]>)[BINDINGS_CACHE] = bindings;
+};
+const bindingsRemembered = (request: AuthenticatedRequest) =>
+  (request as unknown as Record<symbol, readonly PermissionBinding[] | undefined>)[BINDINGS_CACHE];
 
 /** Which capability lets a principal see a resource at all: without it, the resource is "not found". */
 const visibilityOf = (resource: PermissionResource): Capability =>
@@ -25,20 +33,12 @@ export class Authorizer {
   ) {}
 
   async bindingsOf(request: AuthenticatedRequest, principal: OrganizationPrincipal): Promise<readonly PermissionBinding[]> {
-    const cached = (request as unknown as Record<symbol, readonly PermissionBinding[]>)[BINDINGS_CACHE];
+    const cached = bindingsRemembered(request);
     if (cached) return cached;
-    const rows = await this.platform.storage.db.selectFrom('role_bindings').select(['principal_id', 'role', 'project', 'environment', 'namespace'])
-      .where('organization_id', '=', principal.organization_id).where('principal_id', '=', principal.id).execute();
-    const bindings: PermissionBinding[] = rows.map((row) => ({
-      principal_id: row.principal_id,
-      role: row.role as PermissionBinding['role'],
-      scope: {
-        ...(row.project !== null ? { project: row.project } : {}),
-        ...(row.environment !== null ? { environment: row.environment } : {}),
-        ...(row.namespace !== null ? { namespace: row.namespace } : {}),
-      },
-    }));
-    (request as unknown as Record<symbol, readonly PermissionBinding[]>)[BINDINGS_CACHE] = bindings;
+    const rows = await this.platform.storage.db.selectFrom('role_bindings').select(['role', 'project', 'environment', 'namespace'])
+      .where('organization_id', '=', principal.organization_id).where('principal_id', '=', principal.id).orderBy('id').execute();
+    const bindings = rows.map((row) => toPermissionBinding(principal.id, row));
+    rememberBindings(request, bindings);
     return bindings;
   }
 
