@@ -1,21 +1,13 @@
-import { RoleScope } from '../../../../libs/domain/identity';
+import { MembersTable } from '../../../../projections/members/members.projector';
+import { RoleBindingsTable } from '../../../../projections/role-bindings/role-bindings.projector';
+import { scopeOf } from '../auth/stored-binding';
 
 /** JSON shapes of identity resources. No hash, secret or token ever appears in one. */
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 const isoOrNull = (value: Date | string | null) => (value === null ? null : iso(value));
 
-export interface MemberRow {
-  organization_id: string;
-  principal_id: string;
-  kind: 'user' | 'service_account';
-  email: string | null;
-  name: string | null;
-  organization_role: string | null;
-  state: 'active' | 'removed';
-  created_at: Date | string;
-  updated_at: Date | string;
-}
+export type MemberRow = MembersTable;
 
 export const memberRepresentation = (row: MemberRow) => ({
   id: row.principal_id, email: row.email, organization_role: row.organization_role, state: row.state,
@@ -26,24 +18,7 @@ export const serviceAccountRepresentation = (row: MemberRow) => ({
   id: row.principal_id, name: row.name, state: row.state, created_at: iso(row.created_at),
 });
 
-export interface RoleBindingRow {
-  id: string;
-  organization_id: string;
-  principal_id: string;
-  principal_kind: string;
-  role: string;
-  project: string | null;
-  environment: string | null;
-  namespace: string | null;
-  created_at: Date | string;
-}
-
-/** The scope with only its set fields, in path order. */
-export const scopeOf = (row: Pick<RoleBindingRow, 'project' | 'environment' | 'namespace'>): RoleScope => ({
-  ...(row.project !== null ? { project: row.project } : {}),
-  ...(row.environment !== null ? { environment: row.environment } : {}),
-  ...(row.namespace !== null ? { namespace: row.namespace } : {}),
-});
+export type RoleBindingRow = RoleBindingsTable;
 
 export const roleBindingRepresentation = (row: RoleBindingRow) => ({
   id: row.id, principal_id: row.principal_id, principal_kind: row.principal_kind, role: row.role, scope: scopeOf(row), created_at: iso(row.created_at),
