@@ -34,7 +34,7 @@ export async function runProjectionBench(): Promise<void> {
       const org = `org_${(offset / PER_APPEND) % ORGANIZATIONS}`;
       await store.append(`bench-${org}.${offset}`, Array.from({ length: PER_APPEND }, (_, k) => event(offset + k)), 'no_stream');
     }
-    const head = await store.headPosition();
+    const head = await store.lastCommittedPosition();
 
     const runner = new ProjectionRunner(store, db.db, [auditLogProjector], { batchSize: 2000 });
     await runner.migrate();

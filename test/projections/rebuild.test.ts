@@ -19,7 +19,7 @@ describe('rebuilding projections from position 0', () => {
       }
       await api.delete('/api/v1/namespaces/p1-orders');
     }
-    const head = await app.platform.store.headPosition();
+    const head = await app.platform.store.lastCommittedPosition();
     expect(await app.platform.runner.waitFor(head, 10_000)).toBe(true);
 
     const db = app.storage.db;

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { generateApiKeyToken } from '../../libs/auth/src/api-key-token';
 import { apiKeyDecider, apiKeyStream, membershipDecider, membershipStream } from '../../libs/domain/identity';
@@ -42,16 +41,9 @@ export async function ingest(app: TestApp, runtimeTargetId: string, records: unk
   return results;
 }
 
-/**
- * Waits until every projection has passed the last event appended so far. `headPosition()` is not enough: it is
- * the last event readers may see now, which stays behind events of ours while an older transaction still runs.
- */
+/** Waits until every projection has passed the last event committed so far (not merely the last one visible). */
 export async function caughtUp(app: TestApp): Promise<void> {
-  const last = await sql<{ transaction_id: bigint; global_position: bigint }>`
-    select transaction_id, global_position from es_events order by transaction_id desc, global_position desc limit 1`.execute(app.storage.db);
-  const row = last.rows[0];
-  if (!row) return;
-  const position = { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) };
+  const position = await app.platform.store.lastCommittedPosition();
   if (!(await app.platform.runner.waitFor(position, 10_000))) throw new Error('projections did not catch up');
 }
 

@@ -41,7 +41,7 @@ async function main(argv: string[]) {
             await trx.deleteFrom('projection_checkpoints').where('name', '=', projector.name).execute();
           }
         });
-        const head = await store.headPosition();
+        const head = await store.lastCommittedPosition();
         const started = Date.now();
         runner.start();
         const done = await runner.waitFor(head, 3_600_000);

@@ -63,5 +63,10 @@ export interface EventStore {
   subscribeAll(options?: SubscribeOptions): AsyncIterable<readonly RecordedEvent[]>;
   /** The position of the last event readers can see now (START when the log is empty). */
   headPosition(): Promise<GlobalPosition>;
+  /**
+   * The position of the last committed event, visible to readers yet or not: a barrier ("wait until
+   * the projections hold everything written before this read"), never a place to start reading from.
+   */
+  lastCommittedPosition(): Promise<GlobalPosition>;
   close(): Promise<void>;
 }

@@ -52,7 +52,7 @@ export class RuntimeCommandsController {
     await this.consistency.beforeQuery(request);
     await this.access.require(request, principal, namespace, 'namespace.read');
     // Forwarding answers without waiting for projections; a read waits (bounded) for what was written before it.
-    await this.platform.runner.waitFor(await this.platform.store.headPosition(), this.config.consistencyWaitMs);
+    await this.platform.runner.waitFor(await this.platform.store.lastCommittedPosition(), this.config.consistencyWaitMs);
     const limit = pageLimit(query);
     const cursor = decodeCursor(query.cursor, 2);
     if (cursor && !cursor.every((part) => /^\d{1,19}$/.test(part))) throw badRequest('cursor is not a cursor returned by this API', 'cursor');

@@ -131,6 +131,11 @@ export function eventStoreConformance(harness: ConformanceHarness) {
       expect(comparePositions(headNow, all[2].position)).toBe(0);
     });
 
+    it('reports the last committed position at once, as a barrier', async () => {
+      const appended = await store.append(stream(), [testEvent()], 'no_stream');
+      expect(comparePositions(await store.lastCommittedPosition(), appended.position)).toBe(0);
+    });
+
     it('positions are bigint and ordered', async () => {
       await store.append(stream(), [testEvent()], 'no_stream');
       const [event] = (await store.readAll({ from: START })).slice(-1);

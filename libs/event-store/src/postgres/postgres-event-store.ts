@@ -143,6 +143,13 @@ export class PostgresEventStore implements EventStore {
     return row ? { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) } : START;
   }
 
+  async lastCommittedPosition(): Promise<GlobalPosition> {
+    const result = await sql<{ transaction_id: bigint; global_position: bigint }>`
+      select transaction_id, global_position from es_events order by transaction_id desc, global_position desc limit 1`.execute(this.db);
+    const row = result.rows[0];
+    return row ? { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) } : START;
+  }
+
   async close(): Promise<void> {
     this.appended.removeAllListeners();
   }
