@@ -45,8 +45,16 @@ describeOnPostgres('global order under concurrent writers (PostgreSQL server)', 
     });
     await Promise.all([...writers, ...slowWriters]);
 
-    const final = await store.readAll({ from: START, limit: 100_000 });
-    await waitUntil(() => seen.length >= final.length);
+    // Readers see a commit once every older transaction on the server has ended (other test files run
+    // beside this one), so the log is read once everything committed has become visible.
+    const committed = Number((await sql<{ n: bigint }>`select count(*) as n from es_events`.execute(storage.db)).rows[0].n);
+    let final = await store.readAll({ from: START, limit: 100_000 });
+    for (const deadline = Date.now() + 30_000; final.length < committed && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      final = await store.readAll({ from: START, limit: 100_000 });
+    }
+    expect(final).toHaveLength(committed);
+    await waitUntil(() => seen.length >= final.length, 30_000);
     controller.abort();
     await tail;
 
