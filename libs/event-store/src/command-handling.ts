@@ -50,7 +50,7 @@ export async function handleCommand<S, C extends DomainCommand, E extends Domain
   for (let attempt = 1; ; attempt++) {
     const recorded = await store.readStream(streamId);
     const revision = recorded.length === 0 ? -1n : recorded[recorded.length - 1].revision;
-    if (options.expectedRevision !== undefined && options.expectedRevision !== revision) throw stale(streamId, revision);
+    if (options.expectedRevision !== undefined && options.expectedRevision !== revision) throw stale(revision);
     const state = fold(decider, recorded.map((e) => ({ type: e.type, data: e.data }) as E));
     const replayed = alreadyHandled(recorded, command.context.command_id);
     if (replayed.length > 0) {
@@ -72,14 +72,14 @@ export async function handleCommand<S, C extends DomainCommand, E extends Domain
       return { events, state: events.reduce(decider.evolve, state), revision: result.nextExpectedRevision, position: result.position };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError) || attempt >= attempts) {
-        throw error instanceof WrongExpectedRevisionError && options.expectedRevision !== undefined ? stale(streamId, error.actual) : error;
+        throw error instanceof WrongExpectedRevisionError && options.expectedRevision !== undefined ? stale(error.actual) : error;
       }
     }
   }
 }
 
 /** The client's If-Match no longer holds: 412, and the current revision so it can re-read. */
-const stale = (streamId: string, actual: bigint) =>
+const stale = (actual: bigint) =>
   new DomainError('precondition_failed', `the resource changed since that ETag (current resource_version ${actual})`);
 
 function alreadyHandled(recorded: readonly RecordedEvent[], commandId: string): RecordedEvent[] {

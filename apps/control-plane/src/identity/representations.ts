@@ -1,3 +1,4 @@
+import { ApiKeysTable } from '../../../../projections/api-keys/api-keys.projector';
 import { MembersTable } from '../../../../projections/members/members.projector';
 import { RoleBindingsTable } from '../../../../projections/role-bindings/role-bindings.projector';
 import { scopeOf } from '../auth/stored-binding';
@@ -24,19 +25,8 @@ export const roleBindingRepresentation = (row: RoleBindingRow) => ({
   id: row.id, principal_id: row.principal_id, principal_kind: row.principal_kind, role: row.role, scope: scopeOf(row), created_at: iso(row.created_at),
 });
 
-export interface ApiKeyRow {
-  id: string;
-  organization_id: string;
-  principal_id: string;
-  principal_kind: string;
-  name: string;
-  token_prefix: string;
-  state: 'active' | 'disabled' | 'revoked';
-  expires_at: Date | string | null;
-  created_at: Date | string;
-  revoked_at: Date | string | null;
-  last_used_at: Date | string | null;
-}
+/** A key as listed: its read-model row with the last use (kept apart to avoid a write per request). */
+export type ApiKeyRow = ApiKeysTable & { last_used_at: Date | string | null };
 
 export const apiKeyRepresentation = (row: ApiKeyRow, now = new Date()) => ({
   id: row.id, name: row.name, principal_id: row.principal_id, principal_kind: row.principal_kind, token_prefix: row.token_prefix,
