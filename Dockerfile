@@ -8,7 +8,8 @@ RUN npx tsc -p tsconfig.build.json
 
 FROM node:24-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production DWC_DATA_DIR=/home/node/.dwc
+# A hosted image: organization runtime targets must be public addresses (SSRF); `npm start` keeps `any` for local simulators.
+ENV NODE_ENV=production DWC_DATA_DIR=/home/node/.dwc DWC_TARGET_ADDRESS_POLICY=public
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./

@@ -6,10 +6,10 @@ import { LastUsedRecorder } from '../apps/control-plane/src/auth/last-used-recor
 import { openPlatform } from '../apps/control-plane/src/platform/platform';
 import { openBenchDatabase } from './support/bench-database';
 import { startControlPlaneProcess } from './support/control-plane-process';
+import { httpSeconds, size } from './support/options';
 import { fmt, percentile, printTable, ratio } from './support/report';
+import { results } from './support/results';
 
-const DURATION_S = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
-const GUARD_CALLS = Number(process.env.BENCH_AUTH_CALLS ?? 20_000);
 const CONNECTIONS = 16;
 
 interface LoopResult { readonly rate: number; readonly p50: number; readonly p99: number }
@@ -42,6 +42,8 @@ const ms = (value: number) => value.toFixed(2);
  * credential row by primary key, no hashing, no joins).
  */
 export async function runAuthBench(): Promise<void> {
+  const DURATION_S = httpSeconds();
+  const GUARD_CALLS = size('BENCH_AUTH_CALLS', 20_000, 200);
   const db = await openBenchDatabase(8);
   const server = await startControlPlaneProcess(db.url, 19000 + Math.floor(Math.random() * 1000));
   const platform = await openPlatform({ storage: db, embeddedProjector: false });
@@ -67,8 +69,13 @@ export async function runAuthBench(): Promise<void> {
         `+${authorized.latency.p50 - live.latency.p50}`, `+${authorized.latency.p99 - live.latency.p99}`, ''],
     ]);
     if (refused.non2xx !== 10) throw new Error('a malformed token was not refused');
+    if (authorized.non2xx > 0) throw new Error(`the authorized GET answered ${authorized.non2xx} non-2xx responses`);
+    results.record({
+      figure: 'authorized GET /api/v1/projects, 16 connections', value: authorized.requests.average, unit: 'req/s',
+      baseline: { figure: 'GET /health/live, 16 connections', value: live.requests.average }, goal: { on: 'ratio', op: '>=', target: 0.4 },
+    });
 
-    const authenticator = new ApiKeyAuthenticator(platform, lastUsed);
+    const authenticator = new ApiKeyAuthenticator(platform, lastUsed, { consistencyWaitMs: 5000 });
     const check = await authenticator.authenticate(token);
     if (!check.ok) throw new Error(`the bench token does not authenticate: ${check.reason}`);
     const prefix = parseApiKeyToken(token)!.prefix;
@@ -79,6 +86,10 @@ export async function runAuthBench(): Promise<void> {
       const guard = await timedLoop(GUARD_CALLS, concurrency, () => authenticator.authenticate(token));
       rows.push(['raw credential lookup (baseline)', String(concurrency), fmt(raw.rate), ms(raw.p50), ms(raw.p99), '']);
       rows.push(['ApiKeyAuthenticator.authenticate', String(concurrency), fmt(guard.rate), ms(guard.p50), ms(guard.p99), ratio(guard.rate, raw.rate)]);
+      results.record({
+        figure: `ApiKeyAuthenticator.authenticate, ${concurrency} concurrent`, value: guard.rate, unit: 'calls/s',
+        baseline: { figure: 'raw credential lookup by prefix', value: raw.rate }, goal: concurrency === CONNECTIONS ? { on: 'ratio', op: '>=', target: 0.5 } : undefined,
+      });
     }
     printTable(`API key authentication: parse, SHA-256, one indexed join, expiry/rotation/membership checks (${fmt(GUARD_CALLS)} calls per row)`, rows);
   } finally {

@@ -8,15 +8,18 @@ import { PostgresEventStore } from '../libs/event-store/src';
 import { openStorage } from '../libs/read-model/src/storage';
 import { USAGE_ACTION_TYPES } from '../libs/domain/usage';
 import { openBenchDatabase } from './support/bench-database';
+import { size } from './support/options';
 import { fmt, percentile, printTable, ratio } from './support/report';
+import { seedMonthlyFromDaily } from './support/monthly-rollups';
+import { results } from './support/results';
 
-const NAMESPACES = 1_000;
+const namespaces = () => size('BENCH_BILLING_NAMESPACES', 1_000, 20);
 const YEAR = { first: '2025-06-01', last: '2026-05-31' };
 const MONTH = '?period_start=2026-05-01&period_end=2026-05-31';
-const SAMPLES = Number(process.env.BENCH_BILLING_SAMPLES ?? 40);
-const INGEST_BATCHES = Number(process.env.BENCH_BILLING_BATCHES ?? 40);
+const samples = () => size('BENCH_BILLING_SAMPLES', 40, 3);
+const ingestBatches = () => size('BENCH_BILLING_BATCHES', 40, 2);
 /** One batch: an hour of 100 namespaces × 5 action types, as a runtime target would report it. */
-const NAMESPACES_PER_BATCH = 100;
+const namespacesPerBatch = () => Math.min(100, namespaces());
 const TYPES_PER_BATCH = USAGE_ACTION_TYPES.slice(0, 5);
 const OPERATOR_TOKEN = 'bench-operator-token-0123456789abcdefghijklmnopq';
 
@@ -53,16 +56,24 @@ export async function runBillingBench(): Promise<void> {
 
     const seeded = await seedYearOfRollups(platform, organizationId);
     const reads = await measureReads(baseUrl, created.api_key.token);
+    const raw = await measureRawMonth(platform, organizationId);
     const plan = await explainMonth(platform, organizationId);
-    printTable(`Billing reads: one organization, ${fmt(NAMESPACES)} namespaces, ${fmt(seeded.rows)} daily rollup rows (seeded in ${seeded.seconds.toFixed(1)} s); ${SAMPLES} sequential requests each`, [
+    printTable(`Billing reads: one organization, ${fmt(namespaces())} namespaces, ${fmt(seeded.rows)} daily rollup rows (seeded in ${seeded.seconds.toFixed(1)} s); ${samples()} sequential requests each`, [
       ['query (May 2026)', 'p50 ms', 'p95 ms', 'bytes'],
-      ...reads,
+      ...reads.map((r) => [r.label, r.p50.toFixed(1), r.p95.toFixed(1), fmt(r.bytes)]),
+      ['raw rollup query (baseline: the same SQL from this process, no HTTP)', raw.p50.toFixed(1), raw.p95.toFixed(1), ''],
     ]);
+    for (const r of reads) {
+      results.record({
+        figure: `one-month ${r.label}, ${fmt(namespaces())} namespaces, p95`, value: r.p95, unit: 'ms',
+        baseline: { figure: 'raw one-month rollup query p95', value: raw.p95 }, goal: { on: 'value', op: '<', target: 50 },
+      });
+    }
     process.stdout.write(`plan of the one-month rollup query: ${plan}\n`);
 
     const ingestion = await measureIngestion(app, platform, db.url, organizationId);
     const row = (label: string, value: number) => [label, fmt(value), ratio(value, ingestion.raw)];
-    printTable(`Usage ingestion: ${fmt(ingestion.records)} records in batches of ${NAMESPACES_PER_BATCH * TYPES_PER_BATCH.length} (${NAMESPACES_PER_BATCH} namespaces × ${TYPES_PER_BATCH.length} action types, one hour; one append per namespace-day stream)`, [
+    printTable(`Usage ingestion: ${fmt(ingestion.records)} records in batches of ${namespacesPerBatch() * TYPES_PER_BATCH.length} (${namespacesPerBatch()} namespaces × ${TYPES_PER_BATCH.length} action types, one hour; one append per namespace-day stream)`, [
       ['path', 'records/s', 'vs raw INSERT'],
       ['raw multi-row INSERT (1,000 rows/statement), same rows, same database', fmt(ingestion.raw), '1.00×'],
       row('UsageIngestion, projector embedded (woken by every append), 1 target', ingestion.embedded.oneTarget),
@@ -73,6 +84,17 @@ export async function runBillingBench(): Promise<void> {
       row('  … until the rollups hold them (end to end)', ingestion.detached.projected),
       row('re-sending batches already recorded (nothing appended)', ingestion.resent),
     ]);
+    const baseline = { figure: 'raw multi-row INSERT of the same records', value: ingestion.raw, unit: 'rows/s' };
+    const goal = { on: 'ratio', op: '>=', target: 0.5 } as const;
+    for (const [figure, value, withGoal] of [
+      ['usage ingestion, projector embedded, 1 target', ingestion.embedded.oneTarget, true],
+      ['usage ingestion, projector embedded, 4 targets', ingestion.embedded.fourTargets, true],
+      ['usage ingestion, projector embedded, 4 targets, until the rollups hold them', ingestion.embedded.projected, false],
+      ['usage ingestion, projector in another process, 1 target', ingestion.detached.oneTarget, true],
+      ['usage ingestion, projector in another process, 4 targets', ingestion.detached.fourTargets, true],
+      ['usage ingestion, projector in another process, 4 targets, until the rollups hold them', ingestion.detached.projected, false],
+      ['usage ingestion, re-sent batches (nothing appended)', ingestion.resent, false],
+    ] as const) results.record({ figure, value, unit: 'records/s', baseline, goal: withGoal ? goal : undefined });
   } finally {
     await app?.close();
     await platform?.close();
@@ -83,25 +105,30 @@ export async function runBillingBench(): Promise<void> {
 async function seedYearOfRollups(platform: Platform, organizationId: string): Promise<{ rows: number; seconds: number }> {
   const started = process.hrtime.bigint();
   const types = sql.join([...USAGE_ACTION_TYPES].map((t) => sql`${t}`));
-  await sql`
+  // One statement per 100 namespaces: a loaded server must not hit the storage's statement timeout.
+  for (let from = 0; from < namespaces(); from += 100) await sql`
     insert into usage_rollups (organization_id, day, namespace, project, environment, action_type, quantity)
     select ${organizationId}, d::date, 'ns-' || lpad(n::text, 4, '0'), 'project-' || (n % 10), case when n % 2 = 0 then 'prod' else 'staging' end,
            a, ((n * 7919 + extract(doy from d)::int * 104729 + length(a)) % 5000)::bigint
     from generate_series(${YEAR.first}::date, ${YEAR.last}::date, interval '1 day') d
-    cross join generate_series(0, ${NAMESPACES - 1}) n
+    cross join generate_series(${from}::int, ${Math.min(namespaces(), from + 100) - 1}::int) n
     cross join unnest(array[${types}]::text[]) a`.execute(platform.storage.db);
+  await seedMonthlyFromDaily(platform.storage.db, [organizationId]);
   // What autovacuum does to settled days: statistics, and the visibility map that lets reads skip the table.
   await sql`vacuum analyze usage_rollups`.execute(platform.storage.db);
+  await sql`vacuum analyze usage_rollups_monthly`.execute(platform.storage.db);
   const rows = await sql<{ n: bigint }>`select count(*) as n from usage_rollups`.execute(platform.storage.db);
   return { rows: Number(rows.rows[0].n), seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
-async function measureReads(baseUrl: string, token: string): Promise<string[][]> {
-  const rows: string[][] = [];
+interface ReadFigures { readonly label: string; readonly p50: number; readonly p95: number; readonly bytes: number }
+
+async function measureReads(baseUrl: string, token: string): Promise<ReadFigures[]> {
+  const rows: ReadFigures[] = [];
   for (const [label, path] of [['GET /api/v1/billing/usage (JSON document)', '/api/v1/billing/usage'], ['GET /api/v1/billing/usage/export (CSV)', '/api/v1/billing/usage/export']]) {
     const timings: number[] = [];
     let bytes = 0;
-    for (let i = -3; i < SAMPLES; i++) {
+    for (let i = -3; i < samples(); i++) {
       const started = process.hrtime.bigint();
       const response = await fetch(`${baseUrl}${path}${MONTH}`, { headers: { authorization: `Bearer ${token}` } });
       const body = await response.text();
@@ -110,9 +137,23 @@ async function measureReads(baseUrl: string, token: string): Promise<string[][]>
       bytes = body.length;
     }
     timings.sort((a, b) => a - b);
-    rows.push([label, percentile(timings, 50).toFixed(1), percentile(timings, 95).toFixed(1), fmt(bytes)]);
+    rows.push({ label, p50: percentile(timings, 50), p95: percentile(timings, 95), bytes });
   }
   return rows;
+}
+
+/** The baseline: the month's rollup aggregate itself, straight from this process (no HTTP, no document). */
+async function measureRawMonth(platform: Platform, organizationId: string): Promise<{ p50: number; p95: number }> {
+  const timings: number[] = [];
+  for (let i = -3; i < samples(); i++) {
+    const started = process.hrtime.bigint();
+    await sql`select namespace, project, environment, action_type, sum(quantity) from usage_rollups
+      where organization_id = ${organizationId} and day >= '2026-05-01'::date and day <= '2026-05-31'::date
+      group by namespace, project, environment, action_type`.execute(platform.storage.db);
+    if (i >= 0) timings.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  timings.sort((a, b) => a - b);
+  return { p50: percentile(timings, 50), p95: percentile(timings, 95) };
 }
 
 async function explainMonth(platform: Platform, organizationId: string): Promise<string> {
@@ -131,8 +172,8 @@ function batchOf(target: number, b: number): Record<string, unknown>[] {
   const start = hour.toISOString();
   const end = new Date(hour.getTime() + 3_600_000).toISOString();
   const records: Record<string, unknown>[] = [];
-  for (let k = 0; k < NAMESPACES_PER_BATCH; k++) {
-    const n = (b * NAMESPACES_PER_BATCH + k) % NAMESPACES;
+  for (let k = 0; k < namespacesPerBatch(); k++) {
+    const n = (b * namespacesPerBatch() + k) % namespaces();
     for (const action_type of TYPES_PER_BATCH) {
       records.push({ record_id: `t${target}-b${b}-${n}-${action_type}`, namespace: namespaceName(n), action_type, quantity: 1 + (n % 50), window_start: start, window_end: end });
     }
@@ -151,12 +192,12 @@ async function measureIngestion(app: NestFastifyApplication, platform: Platform,
   const db = platform.storage.db;
   const now = new Date(Date.UTC(2030, 0, 1));
   // Placement as a cached lookup (the placement read model would be cached per target the same way).
-  const placements = new Map(Array.from({ length: NAMESPACES }, (_, n) => [namespaceName(n), placementOf(organizationId, n)]));
+  const placements = new Map(Array.from({ length: namespaces() }, (_, n) => [namespaceName(n), placementOf(organizationId, n)]));
   const placement: PlacementLookup = async (_target, name) => placements.get(name) ?? null;
-  const perBatch = NAMESPACES_PER_BATCH * TYPES_PER_BATCH.length;
+  const perBatch = namespacesPerBatch() * TYPES_PER_BATCH.length;
   const rate = (records: number, started: bigint) => records / (Number(process.hrtime.bigint() - started) / 1e9);
   const ingestAll = async (ingestion: UsageIngestion, target: number) => {
-    for (let b = 0; b < INGEST_BATCHES; b++) {
+    for (let b = 0; b < ingestBatches(); b++) {
       const results = await ingestion.ingest(`rt_bench_${target}`, batchOf(target, b), now, placement);
       if (results.some((r) => r.status !== 'accepted')) throw new Error(`batch ${b} of target ${target} not accepted`);
     }
@@ -164,12 +205,12 @@ async function measureIngestion(app: NestFastifyApplication, platform: Platform,
   const measure = async (ingestion: UsageIngestion, firstTarget: number): Promise<IngestionFigures> => {
     let started = process.hrtime.bigint();
     await ingestAll(ingestion, firstTarget);
-    const oneTarget = rate(INGEST_BATCHES * perBatch, started);
+    const oneTarget = rate(ingestBatches() * perBatch, started);
     started = process.hrtime.bigint();
     await Promise.all([1, 2, 3, 4].map((t) => ingestAll(ingestion, firstTarget + t)));
-    const fourTargets = rate(4 * INGEST_BATCHES * perBatch, started);
+    const fourTargets = rate(4 * ingestBatches() * perBatch, started);
     if (!(await platform.runner.waitFor(await lastAppended(platform), 600_000))) throw new Error('projections did not catch up');
-    return { oneTarget, fourTargets, projected: rate(4 * INGEST_BATCHES * perBatch, started) };
+    return { oneTarget, fourTargets, projected: rate(4 * ingestBatches() * perBatch, started) };
   };
 
   // Raw baseline: the same records as plain rows, 1,000 per INSERT.
@@ -177,7 +218,7 @@ async function measureIngestion(app: NestFastifyApplication, platform: Platform,
     project text not null, environment text not null, runtime_target_id text not null, action_type text not null,
     quantity bigint not null, window_start timestamptz not null, window_end timestamptz not null)`.execute(db);
   const started = process.hrtime.bigint();
-  const rawRows = Array.from({ length: INGEST_BATCHES }, (_, b) => batchOf(0, b)).flat().map((r) => {
+  const rawRows = Array.from({ length: ingestBatches() }, (_, b) => batchOf(0, b)).flat().map((r) => {
     const place = placements.get(r.namespace as string) as NamespacePlacement;
     return sql`(${r.record_id}, ${organizationId}, ${place.namespace}, ${place.project}, ${place.environment}, 'rt_raw', ${r.action_type},
       ${r.quantity}, ${r.window_start}::timestamptz, ${r.window_end}::timestamptz)`;
@@ -201,9 +242,9 @@ async function measureIngestion(app: NestFastifyApplication, platform: Platform,
   }
   const resentStart = process.hrtime.bigint();
   await ingestAll(app.get(UsageIngestion), 0);
-  const resent = rate(INGEST_BATCHES * perBatch, resentStart);
+  const resent = rate(ingestBatches() * perBatch, resentStart);
 
-  return { records: 10 * INGEST_BATCHES * perBatch, raw, embedded, detached, resent };
+  return { records: 10 * ingestBatches() * perBatch, raw, embedded, detached, resent };
 }
 
 /** Position of the last event appended (not the visible head, which lags while any transaction of the server runs). */

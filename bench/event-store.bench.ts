@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { createEventStoreSchema, EventToAppend, PostgresEventStore } from '../libs/event-store/src';
 import { openBenchDatabase } from './support/bench-database';
+import { size } from './support/options';
 import { fmt, measureRate, printTable, ratio } from './support/report';
+import { results } from './support/results';
 
-const COMMANDS = Number(process.env.BENCH_APPENDS ?? 8000);
 
 const eventFor = (i: number): EventToAppend => ({
   id: randomUUID(),
@@ -19,6 +20,7 @@ const eventFor = (i: number): EventToAppend => ({
  * table with the same columns, at the same concurrency, on the same server.
  */
 export async function runEventStoreBench(): Promise<void> {
+  const COMMANDS = size('BENCH_APPENDS', 8000, 200);
   const db = await openBenchDatabase(16);
   try {
     await createEventStoreSchema(db.db);
@@ -37,6 +39,11 @@ export async function runEventStoreBench(): Promise<void> {
         await store.append(`project-org_bench.${run}-${i}`, [eventFor(i)], 'no_stream');
       });
       rows.push([String(writers), fmt(port), fmt(raw), ratio(port, raw)]);
+      results.record({
+        figure: `appends through the port, ${writers} writer${writers > 1 ? 's' : ''}`, value: port, unit: 'appends/s',
+        baseline: { figure: 'raw one-row INSERT transactions', value: raw, unit: 'tx/s' },
+        goal: writers === 8 ? { on: 'ratio', op: '>=', target: 1.0 } : undefined,
+      });
     }
     printTable(`Event store appends on PostgreSQL (${fmt(COMMANDS)} commands per run, one event each)`, rows);
   } finally {

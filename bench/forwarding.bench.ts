@@ -1,24 +1,18 @@
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { openBenchDatabase } from './support/bench-database';
 import { startControlPlaneProcess } from './support/control-plane-process';
+import { freePort } from './support/control-plane-process';
+import { httpSeconds, size } from './support/options';
 import { fmt, printTable, ratio } from './support/report';
+import { results } from './support/results';
 
-const DURATION_S = Number(process.env.BENCH_FORWARD_SECONDS ?? process.env.BENCH_HTTP_SECONDS ?? 8);
+const durationS = () => size('BENCH_FORWARD_SECONDS', Math.min(8, httpSeconds()), 1);
 const ADMIN_TOKEN = 'bench-runtime-admin-token-0123456789';
 
 interface SimProcess { readonly baseUrl: string; readonly adminUrl: string; stop(): Promise<void> }
-
-/** A port nobody listens on right now (other benchmarks may run on this machine at the same time). */
-const freePort = () => new Promise<number>((resolve, reject) => {
-  const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as { port: number };
-    server.close(() => resolve(port));
-  });
-});
 
 /** The runtime simulator in its own process, like a real target (built: dist/apps/runtime-sim). */
 async function startSimulatorProcess(port: number, adminPort: number): Promise<SimProcess> {
@@ -61,13 +55,13 @@ const summary = (result: autocannon.Result): Run =>
 async function load(url: string, headers: Record<string, string>, connections: number, prefix: string): Promise<Run> {
   let n = 0;
   return summary(await autocannon({
-    url, method: 'POST', connections, duration: DURATION_S, headers: { ...headers, 'content-type': 'application/json' },
+    url, method: 'POST', connections, duration: durationS(), headers: { ...headers, 'content-type': 'application/json' },
     requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify({ workflow_type: 'bench.order', workflow_id: `${prefix}-${n++}`, input: [{ sku: 'A-1', qty: 2 }] }) }) }],
   }));
 }
 
 const get = async (url: string, headers: Record<string, string>, connections: number): Promise<Run> =>
-  summary(await autocannon({ url, connections, duration: DURATION_S, headers }));
+  summary(await autocannon({ url, connections, duration: durationS(), headers }));
 
 /**
  * Forwarding a workflow start through Cloud (API-key guard, capability check, placement lookup,
@@ -104,13 +98,23 @@ export async function runForwardingBench(): Promise<void> {
         String(raw.non2xx), '1.00×', '1.00×', '', '']);
       rows.push(['POST …/runtime/workflows through Cloud', String(connections), fmt(through.rate), through.mean.toFixed(2), String(through.p50), String(through.p99),
         String(through.non2xx), ratio(through.rate, raw.rate), ratio(through.mean, raw.mean), String(through.p50 - raw.p50), String(through.p99 - raw.p99)]);
+      if (through.non2xx > 0 || raw.non2xx > 0) throw new Error(`workflow starts answered non-2xx: ${through.non2xx} through Cloud, ${raw.non2xx} direct`);
+      const conns = `${connections} connection${connections > 1 ? 's' : ''}`;
+      results.record({
+        figure: `workflow start through Cloud, ${conns}`, value: through.rate, unit: 'req/s',
+        baseline: { figure: `the runtime directly, ${conns}`, value: raw.rate }, goal: connections === 16 ? { on: 'ratio', op: '>=', target: 0.2 } : undefined,
+      });
+      results.record({
+        figure: `workflow start through Cloud, ${conns}, p50`, value: through.p50, unit: 'ms',
+        baseline: { figure: `the runtime directly p50, ${conns}`, value: raw.p50 }, goal: connections === 16 ? { on: 'difference', op: '<=', target: 10 } : undefined,
+      });
     }
     // Where Cloud's time goes, at 16 connections: an authenticated read (no append), and a refused forward (checks + facts append, no runtime call).
     const read = await get(`${server.baseUrl}/api/v1/namespaces/orders`, cloud, 16);
     rows.push(['GET /api/v1/namespaces/orders (auth + read, no append)', '16', fmt(read.rate), read.mean.toFixed(2), String(read.p50), String(read.p99), String(read.non2xx), '', '', '', '']);
     const refused = await get(`${server.baseUrl}/api/v1/namespaces/orders/runtime/namespaces`, cloud, 16);
     rows.push(['GET …/runtime/namespaces (refused 403: checks + facts append)', '16', fmt(refused.rate), refused.mean.toFixed(2), String(refused.p50), String(refused.p99), String(refused.non2xx), '', '', '', '']);
-    printTable(`Workflow start forwarded through Cloud vs the runtime directly (${DURATION_S} s per row; simulator and control plane in their own processes, PostgreSQL)`, rows);
+    printTable(`Workflow start forwarded through Cloud vs the runtime directly (${durationS()} s per row; simulator and control plane in their own processes, PostgreSQL)`, rows);
     const facts = await fetch(`${server.baseUrl}/api/v1/namespaces/orders/runtime-commands?limit=1`, { headers: cloud }).then((r) => r.json()) as { runtime_commands: unknown[] };
     process.stdout.write(`command facts recorded (latest): ${JSON.stringify(facts.runtime_commands[0] ?? null)}\n`);
   } finally {

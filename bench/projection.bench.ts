@@ -5,9 +5,10 @@ import { ProjectionRunner } from '../libs/read-model/src/projection/projection-r
 import { auditFacts, chainHash, GENESIS_HASH } from '../projections/audit-log/audit-entry';
 import { auditLogProjector } from '../projections/audit-log/audit-log.projector';
 import { openBenchDatabase } from './support/bench-database';
+import { size } from './support/options';
 import { fmt, printTable, ratio } from './support/report';
+import { results } from './support/results';
 
-const EVENTS = Number(process.env.BENCH_CATCH_UP_EVENTS ?? 100_000);
 const PER_APPEND = 500;
 const ORGANIZATIONS = 50;
 
@@ -26,6 +27,7 @@ const event = (i: number): EventToAppend => {
  * of the same rows into a plain table with the same columns.
  */
 export async function runProjectionBench(): Promise<void> {
+  const EVENTS = size('BENCH_CATCH_UP_EVENTS', 100_000, 1_000);
   const db = await openBenchDatabase(8);
   try {
     await createEventStoreSchema(db.db);
@@ -58,6 +60,10 @@ export async function runProjectionBench(): Promise<void> {
     for (let i = 0; i < rows.length; i += 1000) await db.db.insertInto('raw_audit' as 'audit_log').values(rows.slice(i, i + 1000)).execute();
     const raw = EVENTS / (Number(process.hrtime.bigint() - rawStarted) / 1e9);
 
+    results.record({
+      figure: `projection catch-up, audit-log projector, ${fmt(EVENTS)} events`, value: projected, unit: 'events/s',
+      baseline: { figure: 'raw multi-row INSERT of the same rows', value: raw, unit: 'rows/s' }, goal: { on: 'ratio', op: '>=', target: 1.0 },
+    });
     printTable(`Projection catch-up on PostgreSQL (${fmt(EVENTS)} events from position 0)`, [
       ['what', 'events/s', 'vs raw'],
       ['audit-log projector catch-up (read log + hash chain + insert + checkpoint)', fmt(projected), ratio(projected, raw)],

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openStorage, Storage } from '../../libs/read-model/src/storage';
+import { openStorage, Storage } from '../../apps/control-plane/src/platform/database';
 
 /** Benchmarks run on the local PostgreSQL server (DATABASE_URL, else the default local one). */
 export const BENCH_SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -24,6 +24,11 @@ export async function openBenchDatabase(poolSize = 16): Promise<BenchDatabase> {
       await admin((client) => client.query(`drop database if exists ${name} with (force)`));
     },
   };
+}
+
+/** A statement on the server's maintenance database (CHECKPOINT, CREATE/DROP DATABASE). */
+export async function adminQuery(statement: string): Promise<void> {
+  await admin((client) => client.query(statement));
 }
 
 async function admin(work: (client: pg.Client) => Promise<unknown>) {

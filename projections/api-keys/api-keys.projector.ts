@@ -1,5 +1,7 @@
 import { ApiKeyEvent } from '../../libs/domain/identity/api-keys/events';
 import { eventByEvent, Projector } from '../../libs/read-model/src/projection/projector';
+import { Timestamp, NullableTimestamp } from '../../libs/read-model/src/column-types';
+import { decodeEvent } from '../../libs/event-store/src/event-decoding';
 
 export interface ApiKeysTable {
   id: string;
@@ -9,9 +11,9 @@ export interface ApiKeysTable {
   name: string;
   token_prefix: string;
   state: 'active' | 'disabled' | 'revoked';
-  expires_at: Date | null;
-  created_at: Date;
-  revoked_at: Date | null;
+  expires_at: NullableTimestamp;
+  created_at: Timestamp;
+  revoked_at: NullableTimestamp;
 }
 
 /** Lookup by token prefix: the current credential, and replaced ones until their grace ends. */
@@ -20,10 +22,16 @@ export interface ApiKeyCredentialsTable {
   key_id: string;
   organization_id: string;
   secret_hash: string;
-  valid_until: Date | null;
+  valid_until: NullableTimestamp;
 }
 
-export const apiKeysProjector: Projector = {
+/** The tables this projector owns (the composition root assembles `Database` from these maps). */
+export interface ApiKeysTables {
+  api_keys: ApiKeysTable;
+  api_key_credentials: ApiKeyCredentialsTable;
+}
+
+export const apiKeysProjector: Projector<ApiKeysTables> = {
   name: 'api_keys',
   handles: new Set<string>(ApiKeyEvent.types),
   tables: ['api_keys', 'api_key_credentials'],
@@ -50,7 +58,7 @@ export const apiKeysProjector: Projector = {
       .execute();
   },
   applyBatch: eventByEvent(async (trx, recorded) => {
-    const event = { type: recorded.type, data: recorded.data } as ApiKeyEvent;
+    const event = decodeEvent<ApiKeyEvent>(recorded);
     switch (event.type) {
       case 'ApiKeyIssued': {
         const d = event.data;

@@ -1,12 +1,13 @@
 import { Projector } from '../../libs/read-model/src/projection/projector';
 import { AuditEntry, auditFacts, chainHash, GENESIS_HASH } from './audit-entry';
+import { Timestamp } from '../../libs/read-model/src/column-types';
 
 export interface AuditLogTable {
   organization_id: string;
   commit_position: string;
   prepare_position: string;
   event_id: string;
-  occurred_at: Date | string;
+  occurred_at: Timestamp;
   actor_id: string;
   actor_kind: string;
   key_id: string | null;
@@ -31,7 +32,13 @@ const INSERT_CHUNK = 1000;
  * One row per organization event, hash-chained per organization. A batch is one multi-row insert plus
  * one upsert of the chain heads it moved, so catching up over a long log stays fast.
  */
-export const auditLogProjector: Projector = {
+/** The tables this projector owns (the composition root assembles `Database` from these maps). */
+export interface AuditLogTables {
+  audit_log: AuditLogTable;
+  audit_chain_heads: AuditChainHeadsTable;
+}
+
+export const auditLogProjector: Projector<AuditLogTables> = {
   name: 'audit_log',
   handles: { has: () => true },
   tables: ['audit_log', 'audit_chain_heads'],
@@ -54,6 +61,13 @@ export const auditLogProjector: Projector = {
       .addColumn('hash', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('audit_log_pk', ['organization_id', 'commit_position', 'prepare_position'])
       .execute();
+    // The auditor's filters (actor, namespace, action, time range) each have an index that serves them in
+    // chain order within the organization (test/e2e/audit-indexes.e2e.test.ts shows the plans); the
+    // resource index links a forwarded command's acceptance and outcome entries.
+    for (const [name, column] of [['actor', 'actor_id'], ['namespace', 'namespace'], ['action', 'action'], ['time', 'occurred_at'], ['resource', 'resource']] as const) {
+      await db.schema.createIndex(`audit_log_by_${name}`).ifNotExists().on('audit_log')
+        .columns(['organization_id', column, 'commit_position', 'prepare_position']).execute();
+    }
     await db.schema.createTable('audit_chain_heads').ifNotExists()
       .addColumn('organization_id', 'text', (c) => c.primaryKey())
       .addColumn('hash', 'text', (c) => c.notNull())

@@ -1,5 +1,7 @@
 import { EnvironmentEvent } from '../../libs/domain/tenancy/environment/events';
 import { eventByEvent, Projector } from '../../libs/read-model/src/projection/projector';
+import { Timestamp, Int8 } from '../../libs/read-model/src/column-types';
+import { decodeEvent } from '../../libs/event-store/src/event-decoding';
 
 export interface EnvironmentsTable {
   organization_id: string;
@@ -7,12 +9,17 @@ export interface EnvironmentsTable {
   name: string;
   id: string;
   description: string;
-  created_at: Date;
-  updated_at: Date;
-  resource_version: bigint;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  resource_version: Int8;
 }
 
-export const environmentsProjector: Projector = {
+/** The tables this projector owns (the composition root assembles `Database` from these maps). */
+export interface EnvironmentsTables {
+  environments: EnvironmentsTable;
+}
+
+export const environmentsProjector: Projector<EnvironmentsTables> = {
   name: 'environments',
   handles: new Set<EnvironmentEvent['type']>(['EnvironmentCreated', 'EnvironmentUpdated']),
   tables: ['environments'],
@@ -30,7 +37,7 @@ export const environmentsProjector: Projector = {
       .execute();
   },
   applyBatch: eventByEvent(async (trx, recorded) => {
-    const event = { type: recorded.type, data: recorded.data } as EnvironmentEvent;
+    const event = decodeEvent<EnvironmentEvent>(recorded);
     const resource_version = recorded.revision.toString();
     switch (event.type) {
       case 'EnvironmentCreated': {

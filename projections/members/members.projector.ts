@@ -1,5 +1,7 @@
 import { MembershipEvent } from '../../libs/domain/identity/membership/events';
 import { eventByEvent, Projector } from '../../libs/read-model/src/projection/projector';
+import { Timestamp } from '../../libs/read-model/src/column-types';
+import { decodeEvent } from '../../libs/event-store/src/event-decoding';
 
 /** Users and service accounts of each organization: the principals API keys resolve to. */
 export interface MembersTable {
@@ -10,11 +12,16 @@ export interface MembersTable {
   name: string | null;
   organization_role: string | null;
   state: 'active' | 'removed';
-  created_at: Date;
-  updated_at: Date;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
-export const membersProjector: Projector = {
+/** The tables this projector owns (the composition root assembles `Database` from these maps). */
+export interface MembersTables {
+  members: MembersTable;
+}
+
+export const membersProjector: Projector<MembersTables> = {
   name: 'members',
   handles: new Set<string>(MembershipEvent.types),
   tables: ['members'],
@@ -33,7 +40,7 @@ export const membersProjector: Projector = {
       .execute();
   },
   applyBatch: eventByEvent(async (trx, recorded) => {
-    const event = { type: recorded.type, data: recorded.data } as MembershipEvent;
+    const event = decodeEvent<MembershipEvent>(recorded);
     switch (event.type) {
       case 'UserAdded': {
         const { organization_id, user_id, email, organization_role, added_at } = event.data;

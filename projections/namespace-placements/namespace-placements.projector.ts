@@ -1,8 +1,10 @@
-import { sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { NamespacePlacementEvent } from '../../libs/domain/placement/namespace-placement/events';
 import { NamespaceDeleted } from '../../libs/domain/tenancy/namespace/events';
-import { AnyDb, eventByEvent, Projector } from '../../libs/read-model/src/projection/projector';
+import { eventByEvent, Projector } from '../../libs/read-model/src/projection/projector';
 import { RecordedEvent } from '../../libs/event-store/src/event-store';
+import { Timestamp, NullableTimestamp, Int8 } from '../../libs/read-model/src/column-types';
+import { decodeEvent } from '../../libs/event-store/src/event-decoding';
 
 /**
  * Placement history: one row per period a namespace was placed on a target. The open row
@@ -15,22 +17,22 @@ export interface NamespacePlacementsTable {
   namespace_id: string;
   runtime_target_id: string;
   runtime_namespace: string;
-  assigned_at: Date | string;
-  unassigned_at: Date | string | null;
+  assigned_at: Timestamp;
+  unassigned_at: NullableTimestamp;
   provisioning_status: string;
   provisioning_detail: string | null;
   /** Why the namespace came to this target by migration; null for a first assignment. */
   migration_reason: string | null;
   stream_id: string;
   /** Revision of the event that opened this placement (the row's key within the stream). */
-  stream_revision: bigint | string;
+  stream_revision: Int8;
   /** Last event applied to the row, so a replayed event is skipped. */
-  last_revision: bigint | string;
+  last_revision: Int8;
 }
 
 const HANDLED = new Set<string>([...NamespacePlacementEvent.types, 'NamespaceDeleted']);
 
-async function openPlacement(trx: AnyDb, recorded: RecordedEvent, row: {
+async function openPlacement(trx: Kysely<NamespacePlacementsTables>, recorded: RecordedEvent, row: {
   organization_id: string; namespace: string; namespace_id: string; runtime_target_id: string; runtime_namespace: string;
   assigned_at: string; migration_reason: string | null;
 }) {
@@ -42,11 +44,16 @@ async function openPlacement(trx: AnyDb, recorded: RecordedEvent, row: {
 }
 
 /** The open placement of the event's stream, when the event is newer than what the row has seen. */
-const updateOpen = (trx: AnyDb, recorded: RecordedEvent) => trx.updateTable('namespace_placements')
+const updateOpen = (trx: Kysely<NamespacePlacementsTables>, recorded: RecordedEvent) => trx.updateTable('namespace_placements')
   .where('stream_id', '=', recorded.streamId).where('unassigned_at', 'is', null)
   .where('last_revision', '<', sql<bigint>`${recorded.revision.toString()}::bigint`);
 
-export const namespacePlacementsProjector: Projector = {
+/** The tables this projector owns (the composition root assembles `Database` from these maps). */
+export interface NamespacePlacementsTables {
+  namespace_placements: NamespacePlacementsTable;
+}
+
+export const namespacePlacementsProjector: Projector<NamespacePlacementsTables> = {
   name: 'namespace_placements',
   handles: HANDLED,
   tables: ['namespace_placements'],
@@ -73,7 +80,7 @@ export const namespacePlacementsProjector: Projector = {
       .columns(['runtime_target_id', 'runtime_namespace', 'assigned_at']).execute();
   },
   applyBatch: eventByEvent(async (trx, recorded) => {
-    const event = { type: recorded.type, data: recorded.data } as NamespacePlacementEvent | NamespaceDeleted;
+    const event = decodeEvent<NamespacePlacementEvent | NamespaceDeleted>(recorded);
     const revision = recorded.revision.toString();
     switch (event.type) {
       case 'NamespaceRuntimeTargetAssigned': {
@@ -93,6 +100,10 @@ export const namespacePlacementsProjector: Projector = {
       case 'NamespaceProvisioned':
         await updateOpen(trx, recorded).where('runtime_target_id', '=', event.data.runtime_target_id)
           .set({ provisioning_status: 'provisioned', provisioning_detail: null, last_revision: revision }).execute();
+        return;
+      case 'NamespaceProvisioningRetried':
+        await updateOpen(trx, recorded).where('runtime_target_id', '=', event.data.runtime_target_id)
+          .set({ provisioning_status: 'pending', provisioning_detail: null, last_revision: revision }).execute();
         return;
       case 'NamespaceProvisioningFailed':
         await updateOpen(trx, recorded).where('runtime_target_id', '=', event.data.runtime_target_id)

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { NamespacePlacementEvent } from '../../libs/domain/placement/namespace-placement/events';
 import { NamespaceDeleted } from '../../libs/domain/tenancy/namespace/events';
 import { deterministicEventId, RecordedEvent } from '../../libs/event-store/src';
-import { AnyDb } from '../../libs/read-model/src/projection/projector';
+import { AnyDb, Projector } from '../../libs/read-model/src/projection/projector';
 import { openTestStorage, TestStorage } from '../../test/support/test-storage';
 import { namespacePlacementsProjector } from './namespace-placements.projector';
 
@@ -39,15 +39,18 @@ const rows = async (db: AnyDb) => (await sql<Record<string, unknown>>`
     provisioning_status, provisioning_detail, migration_reason
   from namespace_placements order by assigned_at`.execute(db)).rows;
 
+/** The projector as the runner holds it (in a list of projectors over different tables). */
+const asRun: Projector = namespacePlacementsProjector;
+
 describe('namespace placements projector: given events, then rows', () => {
   let storage: TestStorage;
   beforeAll(async () => { storage = await openTestStorage(); });
   afterAll(() => storage.close());
 
   it('keeps one row per period on a target, closes it on migration and deletion, and skips replayed events', async () => {
-    const db: AnyDb = storage.db;
+    const db = storage.db;
     await namespacePlacementsProjector.createTables(db);
-    const apply = (events: RecordedEvent[]) => db.transaction().execute((trx) => namespacePlacementsProjector.applyBatch(trx, events));
+    const apply = (events: RecordedEvent[]) => db.transaction().execute((trx) => asRun.applyBatch(trx, events));
     const history = [
       recorded(0, assigned('2026-05-01T00:00:00.000Z')),
       recorded(1, failed('rt_a', '2026-05-01T00:01:00.000Z')),

@@ -1,5 +1,7 @@
 import { NamespaceEvent } from '../../libs/domain/tenancy/namespace/events';
 import { eventByEvent, Projector } from '../../libs/read-model/src/projection/projector';
+import { Timestamp, Int8 } from '../../libs/read-model/src/column-types';
+import { decodeEvent } from '../../libs/event-store/src/event-decoding';
 
 export interface NamespacesTable {
   organization_id: string;
@@ -9,12 +11,17 @@ export interface NamespacesTable {
   environment: string;
   description: string;
   state: string;
-  created_at: Date;
-  updated_at: Date;
-  resource_version: bigint;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  resource_version: Int8;
 }
 
-export const namespacesProjector: Projector = {
+/** The tables this projector owns (the composition root assembles `Database` from these maps). */
+export interface NamespacesTables {
+  namespaces: NamespacesTable;
+}
+
+export const namespacesProjector: Projector<NamespacesTables> = {
   name: 'namespaces',
   handles: new Set<NamespaceEvent['type']>(['NamespaceCreated', 'NamespaceUpdated', 'NamespaceDeleted']),
   tables: ['namespaces'],
@@ -34,7 +41,7 @@ export const namespacesProjector: Projector = {
       .execute();
   },
   applyBatch: eventByEvent(async (trx, recorded) => {
-    const event = { type: recorded.type, data: recorded.data } as NamespaceEvent;
+    const event = decodeEvent<NamespaceEvent>(recorded);
     const resource_version = recorded.revision.toString();
     switch (event.type) {
       case 'NamespaceCreated': {

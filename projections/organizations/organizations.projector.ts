@@ -1,17 +1,24 @@
-import { sql } from 'kysely';
+import { Generated, sql } from 'kysely';
 import { OrganizationEvent } from '../../libs/domain/tenancy/organization/events';
 import { eventByEvent, Projector } from '../../libs/read-model/src/projection/projector';
+import { Timestamp, Int8 } from '../../libs/read-model/src/column-types';
+import { decodeEvent } from '../../libs/event-store/src/event-decoding';
 
 export interface OrganizationsTable {
   id: string;
   name: string;
-  billing_restricted: boolean;
+  billing_restricted: Generated<boolean>;
   restriction_reason: string | null;
-  created_at: Date;
-  stream_revision: bigint;
+  created_at: Timestamp;
+  stream_revision: Int8;
 }
 
-export const organizationsProjector: Projector = {
+/** The tables this projector owns (the composition root assembles `Database` from these maps). */
+export interface OrganizationsTables {
+  organizations: OrganizationsTable;
+}
+
+export const organizationsProjector: Projector<OrganizationsTables> = {
   name: 'organizations',
   handles: new Set<OrganizationEvent['type']>(['OrganizationCreated', 'OrganizationBillingRestricted', 'OrganizationBillingRestrictionLifted']),
   tables: ['organizations'],
@@ -26,7 +33,7 @@ export const organizationsProjector: Projector = {
       .execute();
   },
   applyBatch: eventByEvent(async (trx, recorded) => {
-    const event = { type: recorded.type, data: recorded.data } as OrganizationEvent;
+    const event = decodeEvent<OrganizationEvent>(recorded);
     const revision = recorded.revision.toString();
     switch (event.type) {
       case 'OrganizationCreated':

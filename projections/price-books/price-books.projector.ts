@@ -2,17 +2,24 @@ import { sql } from 'kysely';
 import { assertNever } from '../../libs/domain/shared/decider';
 import { PriceBookEvent } from '../../libs/domain/usage/price-book/events';
 import { eventByEvent, Projector } from '../../libs/read-model/src/projection/projector';
+import { Timestamp, Int8 } from '../../libs/read-model/src/column-types';
+import { decodeEvent } from '../../libs/event-store/src/event-decoding';
 
 /** Configured price books; an organization without a row bills at the default price. The price is exact: integers kept as decimal strings. */
 export interface PriceBooksTable {
   organization_id: string;
   billable_action_cents: string;
   billable_action_per_units: string;
-  set_at: Date;
-  stream_revision: bigint;
+  set_at: Timestamp;
+  stream_revision: Int8;
 }
 
-export const priceBooksProjector: Projector = {
+/** The tables this projector owns (the composition root assembles `Database` from these maps). */
+export interface PriceBooksTables {
+  price_books: PriceBooksTable;
+}
+
+export const priceBooksProjector: Projector<PriceBooksTables> = {
   name: 'price_books',
   handles: new Set<string>(PriceBookEvent.types),
   tables: ['price_books'],
@@ -26,7 +33,7 @@ export const priceBooksProjector: Projector = {
       .execute();
   },
   applyBatch: eventByEvent(async (trx, recorded) => {
-    const event = { type: recorded.type, data: recorded.data } as PriceBookEvent;
+    const event = decodeEvent<PriceBookEvent>(recorded);
     const revision = recorded.revision.toString();
     switch (event.type) {
       case 'PriceBookSet': {

@@ -1,17 +1,24 @@
 import { ProjectEvent } from '../../libs/domain/tenancy/project/events';
 import { eventByEvent, Projector } from '../../libs/read-model/src/projection/projector';
+import { Timestamp, Int8 } from '../../libs/read-model/src/column-types';
+import { decodeEvent } from '../../libs/event-store/src/event-decoding';
 
 export interface ProjectsTable {
   organization_id: string;
   name: string;
   id: string;
   description: string;
-  created_at: Date;
-  updated_at: Date;
-  resource_version: bigint;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  resource_version: Int8;
 }
 
-export const projectsProjector: Projector = {
+/** The tables this projector owns (the composition root assembles `Database` from these maps). */
+export interface ProjectsTables {
+  projects: ProjectsTable;
+}
+
+export const projectsProjector: Projector<ProjectsTables> = {
   name: 'projects',
   handles: new Set<ProjectEvent['type']>(['ProjectCreated', 'ProjectUpdated']),
   tables: ['projects'],
@@ -28,7 +35,7 @@ export const projectsProjector: Projector = {
       .execute();
   },
   applyBatch: eventByEvent(async (trx, recorded) => {
-    const event = { type: recorded.type, data: recorded.data } as ProjectEvent;
+    const event = decodeEvent<ProjectEvent>(recorded);
     const resource_version = recorded.revision.toString();
     switch (event.type) {
       case 'ProjectCreated': {

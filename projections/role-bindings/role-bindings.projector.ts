@@ -1,5 +1,7 @@
 import { RoleBindingsEvent } from '../../libs/domain/identity/role-bindings/events';
 import { eventByEvent, Projector } from '../../libs/read-model/src/projection/projector';
+import { Timestamp } from '../../libs/read-model/src/column-types';
+import { decodeEvent } from '../../libs/event-store/src/event-decoding';
 
 export interface RoleBindingsTable {
   id: string;
@@ -10,10 +12,15 @@ export interface RoleBindingsTable {
   project: string | null;
   environment: string | null;
   namespace: string | null;
-  created_at: Date;
+  created_at: Timestamp;
 }
 
-export const roleBindingsProjector: Projector = {
+/** The tables this projector owns (the composition root assembles `Database` from these maps). */
+export interface RoleBindingsTables {
+  role_bindings: RoleBindingsTable;
+}
+
+export const roleBindingsProjector: Projector<RoleBindingsTables> = {
   name: 'role_bindings',
   handles: new Set<string>(RoleBindingsEvent.types),
   tables: ['role_bindings'],
@@ -32,7 +39,7 @@ export const roleBindingsProjector: Projector = {
     await db.schema.createIndex('role_bindings_by_principal').ifNotExists().on('role_bindings').columns(['organization_id', 'principal_id']).execute();
   },
   applyBatch: eventByEvent(async (trx, recorded) => {
-    const event = { type: recorded.type, data: recorded.data } as RoleBindingsEvent;
+    const event = decodeEvent<RoleBindingsEvent>(recorded);
     switch (event.type) {
       case 'RoleBindingCreated': {
         const d = event.data;

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { RuntimeCredentialEvent } from '../../libs/domain/placement/runtime-credential/events';
 import { eventByEvent, Projector } from '../../libs/read-model/src/projection/projector';
+import { Timestamp, NullableTimestamp, Int8 } from '../../libs/read-model/src/column-types';
+import { decodeEvent } from '../../libs/event-store/src/event-decoding';
 
 /** Namespace-scoped runtime credentials, without secrets: the token's public prefix only. */
 export interface RuntimeCredentialsTable {
@@ -14,13 +16,18 @@ export interface RuntimeCredentialsTable {
   runtime_namespace: string;
   token_prefix: string;
   state: string;
-  issued_at: Date | string;
-  rotated_at: Date | string | null;
-  revoked_at: Date | string | null;
-  stream_revision: bigint | string;
+  issued_at: Timestamp;
+  rotated_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+  stream_revision: Int8;
 }
 
-export const runtimeCredentialsProjector: Projector = {
+/** The tables this projector owns (the composition root assembles `Database` from these maps). */
+export interface RuntimeCredentialsTables {
+  runtime_credentials: RuntimeCredentialsTable;
+}
+
+export const runtimeCredentialsProjector: Projector<RuntimeCredentialsTables> = {
   name: 'runtime_credentials',
   handles: new Set<string>(RuntimeCredentialEvent.types),
   tables: ['runtime_credentials'],
@@ -45,10 +52,14 @@ export const runtimeCredentialsProjector: Projector = {
       .columns(['organization_id', 'namespace_id', 'id']).execute();
   },
   applyBatch: eventByEvent(async (trx, recorded) => {
-    const event = { type: recorded.type, data: recorded.data } as RuntimeCredentialEvent;
+    const event = decodeEvent<RuntimeCredentialEvent>(recorded);
     const revision = recorded.revision.toString();
     const newer = sql<bigint>`${revision}::bigint`;
     switch (event.type) {
+      // Requests without an outcome are no credentials: the list shows issued ones only.
+      case 'RuntimeCredentialRequested':
+      case 'RuntimeCredentialAbandoned':
+        return;
       case 'RuntimeCredentialIssued': {
         const d = event.data;
         await trx.insertInto('runtime_credentials').values({

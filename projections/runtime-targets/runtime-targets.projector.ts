@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { RuntimeTargetEvent } from '../../libs/domain/placement/runtime-target/events';
 import { eventByEvent, Projector } from '../../libs/read-model/src/projection/projector';
+import { Timestamp, NullableTimestamp, Int8 } from '../../libs/read-model/src/column-types';
+import { decodeEvent } from '../../libs/event-store/src/event-decoding';
 
 export interface RuntimeTargetsTable {
   id: string;
@@ -17,13 +19,18 @@ export interface RuntimeTargetsTable {
   server_id: string;
   server_version: string | null;
   health_status: string;
-  health_checked_at: Date | string | null;
+  health_checked_at: NullableTimestamp;
   health_detail: string | null;
-  registered_at: Date | string;
-  stream_revision: bigint | string;
+  registered_at: Timestamp;
+  stream_revision: Int8;
 }
 
-export const runtimeTargetsProjector: Projector = {
+/** The tables this projector owns (the composition root assembles `Database` from these maps). */
+export interface RuntimeTargetsTables {
+  runtime_targets: RuntimeTargetsTable;
+}
+
+export const runtimeTargetsProjector: Projector<RuntimeTargetsTables> = {
   name: 'runtime_targets',
   handles: new Set<string>(RuntimeTargetEvent.types),
   tables: ['runtime_targets'],
@@ -49,7 +56,7 @@ export const runtimeTargetsProjector: Projector = {
     await db.schema.createIndex('runtime_targets_owner').ifNotExists().on('runtime_targets').columns(['organization_id', 'id']).execute();
   },
   applyBatch: eventByEvent(async (trx, recorded) => {
-    const event = { type: recorded.type, data: recorded.data } as RuntimeTargetEvent;
+    const event = decodeEvent<RuntimeTargetEvent>(recorded);
     const revision = recorded.revision.toString();
     switch (event.type) {
       case 'RuntimeTargetRegistered': {

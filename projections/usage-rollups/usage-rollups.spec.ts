@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { UsageRecordedData } from '../../libs/domain/usage/usage-record';
 import { createEventStoreSchema, deterministicEventId, PostgresEventStore, RecordedEvent } from '../../libs/event-store/src';
-import { AnyDb } from '../../libs/read-model/src/projection/projector';
+import { AnyDb, Projector } from '../../libs/read-model/src/projection/projector';
 import { ProjectionRunner } from '../../libs/read-model/src/projection/projection-runner';
 import { openTestStorage, TestStorage } from '../../test/support/test-storage';
 import { rollUp, usageRollupsProjector } from './usage-rollups.projector';
@@ -18,6 +18,9 @@ const recorded = (n: number, data: Partial<UsageRecordedData>, type = 'UsageReco
 const rows = async (db: AnyDb) => (await sql<Record<string, unknown>>`
   select organization_id, day::text as day, namespace, project, environment, action_type, quantity::text as quantity
   from usage_rollups order by organization_id, day, namespace, project, environment, action_type`.execute(db)).rows;
+
+/** The projector as the runner holds it (in a list of projectors over different tables). */
+const asRun: Projector = usageRollupsProjector;
 
 describe('usage rollups: rolling a batch up in memory', () => {
   it('sums quantities per organization × namespace (with project, environment) × action type × day, in key order, ignoring other events', () => {
@@ -50,10 +53,10 @@ describe('usage rollups projector: given events, then rows', () => {
   afterAll(() => storage.close());
 
   it('adds each batch onto the stored rows with one upsert', async () => {
-    const db: AnyDb = storage.db;
+    const db = storage.db;
     await usageRollupsProjector.createTables(db);
-    await db.transaction().execute((trx) => usageRollupsProjector.applyBatch(trx, [recorded(0, { quantity: 2 }), recorded(1, { quantity: 3, action_type: 'query' })]));
-    await db.transaction().execute((trx) => usageRollupsProjector.applyBatch(trx, [recorded(2, { quantity: 10 }), recorded(3, { quantity: 1, namespace: 'billing' })]));
+    await db.transaction().execute((trx) => asRun.applyBatch(trx, [recorded(0, { quantity: 2 }), recorded(1, { quantity: 3, action_type: 'query' })]));
+    await db.transaction().execute((trx) => asRun.applyBatch(trx, [recorded(2, { quantity: 10 }), recorded(3, { quantity: 1, namespace: 'billing' })]));
     expect(await rows(db)).toEqual([
       { organization_id: 'org_a', day: '2026-05-10', namespace: 'billing', project: 'commerce', environment: 'prod', action_type: 'signal', quantity: '1' },
       { organization_id: 'org_a', day: '2026-05-10', namespace: 'orders', project: 'commerce', environment: 'prod', action_type: 'query', quantity: '3' },
@@ -63,7 +66,7 @@ describe('usage rollups projector: given events, then rows', () => {
   });
 
   it('gives the same rows whatever the batch boundaries, live or rebuilt from position 0', async () => {
-    const db: AnyDb = storage.db;
+    const db = storage.db;
     await createEventStoreSchema(db);
     const store = new PostgresEventStore(db, { pollIntervalMs: 10 });
     const days = ['2026-05-01', '2026-05-02', '2026-05-03'];

@@ -49,7 +49,9 @@ describe('audit log and event replay', () => {
     await b.api.post('/api/v1/projects', { name: 'only-b' });
     const response = await fetch(`${app.baseUrl}/api/v1/events`, { headers: { authorization: `Bearer ${a.api_key.token}` } });
     expect(response.headers.get('content-type')).toContain('application/x-ndjson');
-    const events = (await response.text()).trim().split('\n').map((line) => JSON.parse(line));
+    const lines = (await response.text()).trim().split('\n').map((line) => JSON.parse(line));
+    const events = lines.slice(0, -1);
+    expect(lines[lines.length - 1]).toEqual({ kind: 'resume', resume_from: events[events.length - 1].position, events: events.length, complete: true });
     expect(events.every((e) => e.metadata.organization_id === a.organization.id)).toBe(true);
     expect(events.map((e) => e.type)).toContain('ProjectCreated');
     const after = await fetch(`${app.baseUrl}/api/v1/events?from_position=${events[1].position}`, { headers: { authorization: `Bearer ${a.api_key.token}` } });

@@ -1,18 +1,28 @@
 import { sql } from 'kysely';
 import { UsageIngestion } from '../../apps/control-plane/src/billing/usage-ingestion';
 import { caughtUp, createNamespaces, ingest, tenancyPlacement, usageRecord } from '../support/billing-fixtures';
-import { createOrganization, startTestApp, TestApp } from '../support/test-app';
+import { eventStorePairings } from '../support/eventstoredb';
+import { createOrganization, TestApp } from '../support/test-app';
+import { onPostgres } from '../support/test-storage';
+import { appOnEventStore } from '../support/app-on-event-store';
 
 const MAY = '?period_start=2026-05-01&period_end=2026-05-31';
 const NOW = new Date('2026-07-01T00:00:00Z');
 
-describe('usage ingestion (UsageIngestion → event store → usage rollups → billing API)', () => {
-  let app: TestApp;
-  beforeAll(async () => { app = await startTestApp(); });
-  afterAll(() => app.close());
+/** Every event of these types in the log, read through the event-store port (so on either store). */
+async function eventsOfType(app: TestApp, type: string) {
+  const events = [];
+  for (let page = await app.platform.store.readAll({ types: [type], limit: 1000 }); page.length > 0;
+    page = await app.platform.store.readAll({ types: [type], limit: 1000, from: page[page.length - 1].position })) events.push(...page);
+  return events;
+}
 
-  const eventCount = async (type: string) =>
-    Number((await sql<{ n: bigint }>`select count(*) as n from es_events where type = ${type}`.execute(app.storage.db)).rows[0].n);
+/** Ingestion knows what is stored through the port and its own index, so every rule holds on both event stores. */
+describe.each(eventStorePairings())('usage ingestion (UsageIngestion → event store → usage rollups → billing API), %s', (_label, openEvents) => {
+  let app: TestApp;
+  appOnEventStore(openEvents, (started) => { app = started; });
+
+  const eventCount = async (type: string) => (await eventsOfType(app, type)).length;
 
   async function setup(name: string) {
     const org = await createOrganization(app, name);
@@ -76,6 +86,24 @@ describe('usage ingestion (UsageIngestion → event store → usage rollups → 
     expect(results).toEqual([{ record_id: 'd-1', status: 'duplicate', errors: [expect.objectContaining({ field: 'record_id' })] }]);
     expect(await eventCount('UsageRecorded')).toBe(count);
     expect((await api.get(`/api/v1/billing/usage${MAY}`)).body.totals.signal_delivery_count).toBe(5);
+    // The same record id with another namespace or day would go to another stream: still a duplicate.
+    expect((await ingest(app, target, [usageRecord('d-1', 'billing', 'signal', 5, '2026-05-12T10:00:00Z')], placement))[0].status).toBe('duplicate');
+    expect(await eventCount('UsageRecorded')).toBe(count);
+  });
+
+  it('finds what a crash kept out of the ingestion index in the stream itself, and appends nothing again', async () => {
+    const { api, target, placement } = await setup('unindexed');
+    const batch = [usageRecord('u-1', 'orders', 'signal', 2), usageRecord('u-2', 'orders', 'signal', 3), usageRecord('u-3', 'nowhere', 'signal', 1)];
+    const first = await ingest(app, target, batch, placement);
+    expect(first.map((r) => r.status)).toEqual(['accepted', 'accepted', 'rejected']);
+    const before = { recorded: await eventCount('UsageRecorded'), rejected: await eventCount('UsageRecordRejected') };
+    // As if the process died between the store's acknowledgement and the index write.
+    await sql`delete from usage_event_index`.execute(app.storage.db);
+    expect(await ingest(app, target, batch, placement)).toEqual(first);
+    expect(await ingest(app, target, [usageRecord('u-2', 'orders', 'signal', 30)], placement))
+      .toEqual([{ record_id: 'u-2', status: 'duplicate', errors: [expect.objectContaining({ field: 'record_id' })] }]);
+    expect({ recorded: await eventCount('UsageRecorded'), rejected: await eventCount('UsageRecordRejected') }).toEqual(before);
+    expect((await api.get(`/api/v1/billing/usage${MAY}`)).body.totals.signal_delivery_count).toBe(5);
   });
 
   it('refuses unknown namespaces and namespaces of another organization or target, recording the refusal', async () => {
@@ -128,9 +156,32 @@ describe('usage ingestion (UsageIngestion → event store → usage rollups → 
     expect((await api.get(`/api/v1/billing/usage${MAY}`)).body.totals.signal_delivery_count).toBe(11);
     expect((await api.get('/api/v1/billing/usage?period_start=2026-06-01')).body.totals.signal_delivery_count).toBe(0);
   });
+});
+
+/**
+ * Races are real on a PostgreSQL server and on EventStoreDB (its server orders the appends, whatever holds the
+ * read models); PGlite is one session, so es_events on PGlite is left out (its title says so).
+ */
+const racePairings = eventStorePairings().filter(([label]) => onPostgres() || !label.startsWith('events in es_events'));
+if (!onPostgres()) {
+  describe.skip('usage ingestion races, events in es_events [needs DATABASE_URL: PGlite is one session]', () => { it('races', () => undefined); });
+}
+
+describe.each(racePairings)('usage ingestion races (concurrent reports race for real), %s', (_label, openEvents) => {
+  let app: TestApp;
+  appOnEventStore(openEvents, (started) => { app = started; });
+
+  async function setup(name: string) {
+    const org = await createOrganization(app, name);
+    await createNamespaces(org.api, 'commerce', 'prod', ['orders', 'billing']);
+    const target = `rt_${name}`;
+    return { ...org, target, placement: tenancyPlacement(app, { [target]: org.organization.id }) };
+  }
+  const recordedIds = async (organizationId: string) => (await eventsOfType(app, 'UsageRecorded'))
+    .filter((e) => e.metadata.organization_id === organizationId).map((e) => (e.data as { record_id: string }).record_id);
 
   it('counts each record once when overlapping batches are ingested concurrently', async () => {
-    const { api, target, placement } = await setup('concurrent');
+    const { api, organization, target, placement } = await setup('concurrent');
     const records = Array.from({ length: 60 }, (_, i) =>
       usageRecord(`c-${i}`, i % 2 === 0 ? 'orders' : 'billing', 'activity_execution', 1, `2026-05-${String(1 + (i % 5)).padStart(2, '0')}T10:00:00Z`));
     const ingestion = app.app.get(UsageIngestion);
@@ -139,10 +190,12 @@ describe('usage ingestion (UsageIngestion → event store → usage rollups → 
     for (const outcome of outcomes) expect(outcome.every((r) => r.status === 'accepted')).toBe(true);
     await caughtUp(app);
     expect((await api.get(`/api/v1/billing/usage${MAY}`)).body.totals.activity_execution_count).toBe(60);
+    // The batches that lost a record's race appended nothing for it: one UsageRecorded per record id.
+    expect((await recordedIds(organization.id)).sort()).toEqual(records.map((r) => r.record_id).sort());
   });
 
   it('settles concurrent reports of one record id with different content: one is accepted, the others are duplicates', async () => {
-    const { api, target, placement } = await setup('race');
+    const { api, organization, target, placement } = await setup('race');
     const ingestion = app.app.get(UsageIngestion);
     const shared = Array.from({ length: 20 }, (_, i) => usageRecord(`x-${i}`, 'orders', 'signal', 1));
     const outcomes = await Promise.all([1, 2, 3, 4].map((quantity) =>
@@ -155,5 +208,7 @@ describe('usage ingestion (UsageIngestion → event store → usage rollups → 
     const totals = (await api.get(`/api/v1/billing/usage${MAY}`)).body.totals;
     expect(totals.signal_delivery_count).toBe(20);
     expect(totals.query_task_count).toBe(contested.indexOf('accepted') + 1);
+    // The three refused reports of the contested record appended nothing: 21 records, 21 events.
+    expect((await recordedIds(organization.id)).sort()).toEqual([...shared.map((r) => r.record_id), 'contested'].sort());
   });
 });

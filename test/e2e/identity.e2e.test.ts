@@ -1,12 +1,13 @@
 import { committedEvents } from '../support/committed-events';
 import { LastUsedRecorder } from '../../apps/control-plane/src/auth/last-used-recorder';
+import { TestClock } from '../support/clock';
 import { client, createOrganization, startTestApp, TestApp } from '../support/test-app';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('identity and access through HTTP', () => {
   let app: TestApp;
-  beforeAll(async () => { app = await startTestApp(); });
+  const clock = new TestClock();
+  beforeAll(async () => { app = await startTestApp({ clock: clock.now }); });
   afterAll(() => app.close());
 
   const eventCount = async () => (await committedEvents(app)).filter((e) => e.type !== 'AccessDenied').length;
@@ -182,11 +183,14 @@ describe('identity and access through HTTP', () => {
     expect(rotated.body.token).toMatch(/^dwc_/);
     expect(rotated.body.token).not.toBe(api_key.token);
     expect(rotated.body.token_prefix).toBe(rotated.body.token.slice(0, 16));
-    expect(Date.parse(rotated.body.previous_token_valid_until)).toBeGreaterThan(Date.now());
+    expect(Date.parse(rotated.body.previous_token_valid_until)).toBe(clock.now().getTime() + 2000);
     const fresh = client(app.baseUrl, rotated.body.token);
     expect((await fresh.get('/api/v1/me')).status).toBe(200);
     expect((await api.get('/api/v1/me')).status).toBe(200);
-    await sleep(Date.parse(rotated.body.previous_token_valid_until) - Date.now() + 50);
+    // The grace ends on the application's clock: one millisecond before, the old token still works; at its end, not.
+    clock.advance(1999);
+    expect((await api.get('/api/v1/me')).status).toBe(200);
+    clock.advance(1);
     expect((await api.get('/api/v1/me')).body).toMatchObject({ status: 401, reason: 'rotated' });
     expect((await fresh.get('/api/v1/me')).status).toBe(200);
     expect((await fresh.post(`/api/v1/api-keys/${api_key.id}/rotate`, { grace_seconds: -1 })).status).toBe(400);
@@ -200,7 +204,7 @@ describe('identity and access through HTTP', () => {
     const keys = (await api.get('/api/v1/api-keys')).body.api_keys as { id: string; last_used_at: string | null }[];
     expect(keys.find((k) => k.id === unused.body.id)!.last_used_at).toBeNull();
     const used = keys.find((k) => k.id === api_key.id)!;
-    expect(Date.parse(used.last_used_at!)).toBeGreaterThan(Date.now() - 60_000);
+    expect(Date.parse(used.last_used_at!)).toBe(clock.now().getTime()); // the application's clock, which this file moves by hand
   });
 
   it('answers a dry run with the permission diff and appends nothing', async () => {

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { client, createOrganization, startTestApp, TestApp } from '../support/test-app';
+import { waitUntilAsync } from '../support/wait';
 
 describe('operations: health, metrics, OpenAPI, logs', () => {
   let app: TestApp;
@@ -48,7 +49,9 @@ describe('operations: health, metrics, OpenAPI, logs', () => {
     const response = await api.get('/api/v1/projects', { 'x-request-id': 'trace-me-123' });
     expect(response.headers.get('x-request-id')).toBe('trace-me-123');
     expect((await api.get('/api/v1/projects', { 'x-request-id': 'bad id with spaces' })).headers.get('x-request-id')).not.toBe('bad id with spaces');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The last request's line is in the file once pino has written everything before it (it writes in order).
+    await client(app.baseUrl).get('/health/live', { 'x-request-id': 'ops-last-line' });
+    await waitUntilAsync(async () => existsSync(logFile) && readFileSync(logFile, 'utf8').includes('ops-last-line'));
     const lines = readFileSync(logFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { req?: { id: string }; request_id?: string; msg: string });
     const requestLines = lines.filter((line) => line.req);
     expect(requestLines.length).toBeGreaterThan(3);

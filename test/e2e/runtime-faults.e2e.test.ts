@@ -1,5 +1,6 @@
 import { RuntimeSimulator } from '../../apps/runtime-sim/src/simulator';
 import { sql } from 'kysely';
+import { RuntimeTargetProber } from '../../apps/control-plane/src/runtime-targets/health-prober';
 import { createNamespace, eventsOfType, registerTarget, startSimulators } from '../support/runtime-fixtures';
 import { createOrganization, startTestApp, TestApp } from '../support/test-app';
 import { waitUntilAsync } from '../support/wait';
@@ -52,8 +53,9 @@ describe('forwarding when the runtime target fails', () => {
       { auth_outcome: 'allowed', runtime_target_id: target.id, runtime_status: null, runtime_outcome: 'timeout' },
       { auth_outcome: 'allowed', runtime_target_id: target.id, runtime_status: null, runtime_outcome: 'unreachable' },
     ]);
-    // Only the two facts were appended: no placement, namespace or target event.
-    expect((await organizationEvents(organization.id)).slice(before.length)).toEqual(['RuntimeCommandForwarded', 'RuntimeCommandForwarded']);
+    // Only the two commands' acceptances and outcomes were appended: no placement, namespace or target event.
+    expect((await organizationEvents(organization.id)).slice(before.length))
+      .toEqual(['RuntimeCommandAccepted', 'RuntimeCommandForwarded', 'RuntimeCommandAccepted', 'RuntimeCommandForwarded']);
     const namespaceAfter = (await api.get('/api/v1/namespaces/orders')).body;
     expect(namespaceAfter).toEqual(namespaceBefore);
     // And it works again once the target is back.
@@ -104,15 +106,18 @@ describe('the readiness prober', () => {
     await waitUntilAsync(async () => (await health()).status === 'unhealthy');
     expect((await health()).detail).toMatch(/not_ready/);
     await sim.faults.down();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Two rounds that find the target down (joined with the timer's when one is running): still unhealthy, no new change.
+    await app.app.get(RuntimeTargetProber).runRound();
+    await app.app.get(RuntimeTargetProber).runRound();
+    expect((await health()).status).toBe('unhealthy');
     await sim.faults.up();
     sim.faults.notReady(false);
     await waitUntilAsync(async () => (await health()).status === 'healthy');
     const healthy = await health();
     expect(healthy.checked_at).toEqual(expect.any(String));
-    // Many probes ran; three changes were recorded: unknown → healthy → unhealthy → healthy.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Three more of the timer's probes ran after the last change (the simulator's log restarts with it); still three changes were recorded: unknown → healthy → unhealthy → healthy.
+    const probes = sim.requestsTo('GET', '/api/ready').length;
+    await waitUntilAsync(async () => sim.requestsTo('GET', '/api/ready').length >= probes + 3);
     expect((await changes()).map((e) => (e.data as { status: string }).status)).toEqual(['healthy', 'unhealthy', 'healthy']);
-    expect(sim.requestsTo('GET', '/api/ready').length).toBeGreaterThan(6);
   });
 });

@@ -1,6 +1,6 @@
 import { RuntimeSimulator } from '../../apps/runtime-sim/src/simulator';
 import { startJsonTarget } from '../../libs/runtime-client/src/testing/json-target';
-import { createNamespace, eventsOfType, registerTarget, startSimulators } from '../support/runtime-fixtures';
+import { createNamespace, eventsOfType, startSimulators } from '../support/runtime-fixtures';
 import { Client, createOrganization, startTestApp, TestApp } from '../support/test-app';
 
 const FACT_FIELDS = ['audit_id', 'occurred_at', 'actor', 'capability', 'resource', 'auth_outcome', 'request_fingerprint',

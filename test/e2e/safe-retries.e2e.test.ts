@@ -1,5 +1,6 @@
 import { committedEvents } from '../support/committed-events';
 import { createOrganization, startTestApp, TestApp } from '../support/test-app';
+import { describeOnPostgres } from '../support/test-storage';
 
 describe('safe retries and concurrent edits', () => {
   let app: TestApp;
@@ -73,13 +74,6 @@ describe('safe retries and concurrent edits', () => {
     expect((await api.get('/api/v1/namespaces/n')).status).toBe(404);
   });
 
-  it('concurrent creates of one name: exactly one 201, the others 409', async () => {
-    const { api } = await createOrganization(app, 'race');
-    const results = await Promise.all(Array.from({ length: 6 }, () => api.post('/api/v1/projects', { name: 'contested' })));
-    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
-    expect(results.filter((r) => r.status === 409)).toHaveLength(5);
-  });
-
   it('lets a client wait for its own write with X-DWC-Min-Position', async () => {
     const { api } = await createOrganization(app, 'ryw');
     const created = await api.post('/api/v1/projects', { name: 'fresh' });
@@ -87,5 +81,23 @@ describe('safe retries and concurrent edits', () => {
     const read = await api.get('/api/v1/projects/fresh', { 'x-dwc-min-position': position });
     expect(read.status).toBe(200);
     expect((await api.get('/api/v1/projects', { 'x-dwc-min-position': 'nonsense' })).status).toBe(400);
+  });
+});
+
+describeOnPostgres('concurrent creates of one name (PostgreSQL: concurrent sessions race for real)', () => {
+  let app: TestApp;
+  beforeAll(async () => { app = await startTestApp(); });
+  afterAll(() => app.close());
+
+  it('exactly one 201, the others 409, and the refused creates appended nothing', async () => {
+    const { api, organization } = await createOrganization(app, 'race');
+    const results = await Promise.all(Array.from({ length: 6 }, () => api.post('/api/v1/projects', { name: 'contested' })));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 409)).toHaveLength(5);
+    const created = (await committedEvents(app, { organizationId: organization.id, types: ['ProjectCreated'] }));
+    expect(created.map((e) => e.stream_id)).toEqual([`project-${organization.id}.contested`]);
+    // The whole organization: its creation, and one project.
+    const all = (await committedEvents(app, { organizationId: organization.id })).filter((e) => e.type !== 'AccessDenied');
+    expect(all.filter((e) => e.stream_id.startsWith('project-'))).toHaveLength(1);
   });
 });

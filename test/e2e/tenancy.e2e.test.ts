@@ -46,6 +46,10 @@ describe('tenancy through HTTP', () => {
     expect((await api.post('/api/v1/projects/nope/environments', { name: 'prod' })).status).toBe(404);
     expect((await api.post('/api/v1/projects/shop/environments/nope/namespaces', { name: 'orders' })).status).toBe(404);
     expect((await api.post('/api/v1/projects', { name: 'extra', unexpected: true })).status).toBe(400);
+    // PostgreSQL cannot hold U+0000: a body carrying one anywhere is refused before any route reads it.
+    const nul = await api.post('/api/v1/projects', { name: 'nul', labels: { 'k\u0000': ['\u0000'] } });
+    expect(nul.status).toBe(400);
+    expect(nul.body.detail).toMatch(/NUL/);
     expect((await api.get('/api/v1/projects')).body.projects).toHaveLength(2);
   });
 

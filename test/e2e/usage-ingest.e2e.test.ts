@@ -1,22 +1,28 @@
 import { RuntimeSimulator } from '../../apps/runtime-sim/src/simulator';
 import { RuntimeTargetProber } from '../../apps/control-plane/src/runtime-targets/health-prober';
 import { createNamespace, eventsOfType, registerTarget, startSimulators } from '../support/runtime-fixtures';
+import { TestClock } from '../support/clock';
 import { client, createOrganization, startTestApp, TestApp } from '../support/test-app';
 
-/** A window in whole minutes from the current one (0: the minute now is in, which ends within a minute). */
-const minute = (offsetMinutes: number) => new Date(Math.floor(Date.now() / 60_000) * 60_000 + offsetMinutes * 60_000).toISOString();
+/**
+ * The application and the simulators run on one test clock, fixed 30 s into a minute: windows are
+ * whole minutes from the current one, and no step can cross a minute boundary while the test runs.
+ */
+const clock = new TestClock(Date.parse('2026-05-17T12:00:30Z'));
+/** A window in whole minutes from the current one (0: the minute now is in, which ends 30 s from now). */
+const minute = (offsetMinutes: number) => new Date(Math.floor(clock.now().getTime() / 60_000) * 60_000 + offsetMinutes * 60_000).toISOString();
 const record = (record_id: string, namespace: string, from: number | string, to?: string, action_type = 'workflow_start') => ({
   record_id, namespace, action_type, quantity: 2,
   window_start: typeof from === 'string' ? from : minute(from), window_end: to ?? minute((typeof from === 'number' ? from : 0) + 1),
 });
-const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
+const inMs = (ms: number) => clock.in(ms);
 
 describe('usage records from runtime targets', () => {
   let app: TestApp;
   let sims: RuntimeSimulator[];
   beforeAll(async () => {
-    app = await startTestApp({ probeIntervalMs: 0 });
-    sims = await startSimulators(2, 'usage');
+    app = await startTestApp({ probeIntervalMs: 0, clock: clock.now });
+    sims = await startSimulators(2, 'usage', { clock: clock.now });
   });
   afterAll(async () => {
     await Promise.all(sims.map((sim) => sim.close()));
@@ -57,7 +63,8 @@ describe('usage records from runtime targets', () => {
     // After a migration the old target's usage still counts for the windows it served, not later ones.
     await api.post('/api/v1/namespaces/orders/migrations', { to_runtime_target_id: targetB.id, reason: 'rebalance' });
     const runtimeNamespaceB = (await api.get('/api/v1/namespaces/orders')).body.runtime_namespace as string;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Usage after the migration starts one second later on the clock.
+    clock.advance(1000);
     const late = await ingestA.post('/api/v1/usage-records', { records: [record('a-5', runtimeNamespace, 0), record('a-6', runtimeNamespace, inMs(0), inMs(30_000))] });
     expect(late.body.results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'rejected']);
     expect(late.body.results[1].errors).toEqual([expect.objectContaining({ field: 'namespace' })]);

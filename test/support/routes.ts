@@ -11,14 +11,22 @@ export interface RegisteredRoute {
   readonly audience: RouteAudience;
   readonly controller: string;
   readonly handler: string;
+  /** Registered with `@All()`: one entry per method the router serves it for. */
+  readonly all: boolean;
 }
 
 const asArray = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : [String(value ?? '')]);
 const joinPath = (prefix: string, path: string) => `/${[prefix, path].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
 
-/** `ALL` routes answer every method: exercise the usual ones. */
-const methodsOf = (method: RequestMethod): string[] =>
-  method === RequestMethod.ALL ? ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] : [RequestMethod[method]];
+/** Methods `fetch` refuses to send (and so no client of ours can): CONNECT, TRACE, TRACK. */
+const UNSENDABLE = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+/**
+ * `ALL` routes answer every method the HTTP server supports (Fastify registers `all()` for its
+ * `supportedMethods`, WebDAV verbs included): each one is a separate route to exercise.
+ */
+const methodsOf = (method: RequestMethod, supported: readonly string[]): string[] =>
+  method === RequestMethod.ALL ? supported.filter((m) => !UNSENDABLE.has(m)) : [RequestMethod[method]];
 
 /**
  * Every route the Nest router serves, read from the controllers' metadata (the same metadata the
@@ -27,6 +35,7 @@ const methodsOf = (method: RequestMethod): string[] =>
  */
 export function registeredRoutes(app: NestFastifyApplication): RegisteredRoute[] {
   const scanner = new MetadataScanner();
+  const supported = [...(app.getHttpAdapter().getInstance() as { supportedMethods: string[] }).supportedMethods].sort();
   const routes: RegisteredRoute[] = [];
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
@@ -42,8 +51,8 @@ export function registeredRoutes(app: NestFastifyApplication): RegisteredRoute[]
         const audience = (Reflect.getMetadata(AUDIENCE_KEY, handler) as RouteAudience | undefined) ?? classAudience ?? 'organization';
         for (const prefix of prefixes) {
           for (const path of asArray(paths)) {
-            for (const verb of methodsOf(method)) {
-              routes.push({ method: verb, path: joinPath(prefix, path), audience, controller: controller.name, handler: name });
+            for (const verb of methodsOf(method, supported)) {
+              routes.push({ method: verb, path: joinPath(prefix, path), audience, controller: controller.name, handler: name, all: method === RequestMethod.ALL });
             }
           }
         }
@@ -65,7 +74,7 @@ export const fillPath = (path: string, valueOf: (name: string, path: string) => 
     .replace(/:([A-Za-z_][A-Za-z0-9_]*)\??/g, (_, name: string) => encodeURIComponent(valueOf(name, path)))
     .replace(/\*(?![A-Za-z_])/g, () => valueOf('*', path));
 
-/** OpenAPI spelling of a Nest path (`:project` → `{project}`), to find its operation in /docs/openapi.json. */
+/** OpenAPI spelling of a Nest path (`:project` → `{project}`, a bare `*` → `{path}` as @nestjs/swagger names it), to find its operation in /docs/openapi.json. */
 export const openApiPath = (path: string): string =>
-  path.replace(/\{\*([A-Za-z_][A-Za-z0-9_]*)\}|\*([A-Za-z_][A-Za-z0-9_]*)|:([A-Za-z_][A-Za-z0-9_]*)\??/g,
-    (_, a?: string, b?: string, c?: string) => `{${a ?? b ?? c}}`);
+  path.replace(/\{\*([A-Za-z_][A-Za-z0-9_]*)\}|\*([A-Za-z_][A-Za-z0-9_]*)|:([A-Za-z_][A-Za-z0-9_]*)\??|\*(?![A-Za-z_])/g,
+    (_, a?: string, b?: string, c?: string) => `{${a ?? b ?? c ?? 'path'}}`);

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { RuntimeSimulator, startRuntimeSimulator } from '../../apps/runtime-sim/src/simulator';
 import { EventMetadata } from '../../libs/domain/shared/event';
 import { Client, client, TestApp } from './test-app';
+import { waitUntilAsync } from './wait';
 
 /** Registers a simulator as a runtime target of the caller's organization (or, with the operator client, of the platform). */
 export async function registerTarget(api: Client, sim: RuntimeSimulator, overrides: Record<string, unknown> = {}, path = '/api/v1/runtime-targets') {
@@ -21,12 +22,24 @@ export async function createNamespace(api: Client, namespace: string, runtimeTar
   await api.post(`/api/v1/projects/${project}/environments`, { name: environment });
   const response = await api.post(`/api/v1/projects/${project}/environments/${environment}/namespaces`,
     runtimeTargetId ? { name: namespace, runtime_target_id: runtimeTargetId } : { name: namespace });
+  // 202: placed, and the target had not answered within the provisioning bound (a loaded machine); the process finishes it.
+  if (response.status === 202 && runtimeTargetId) return waitUntilProvisioned(api, namespace);
   if (response.status !== 201) throw new Error(`namespace not created: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
 }
 
-export async function startSimulators(count: number, prefix = 'sim'): Promise<RuntimeSimulator[]> {
-  return Promise.all(Array.from({ length: count }, (_, i) => startRuntimeSimulator({ serverId: `${prefix}-${i + 1}` })));
+async function waitUntilProvisioned(api: Client, namespace: string) {
+  let body: { provisioning?: { status: string; detail: string | null } } = {};
+  await waitUntilAsync(async () => {
+    body = (await api.get(`/api/v1/namespaces/${namespace}`)).body;
+    if (body.provisioning?.status === 'failed') throw new Error(`namespace provisioning failed: ${JSON.stringify(body)}`);
+    return body.provisioning?.status === 'provisioned';
+  }, 30_000, 50);
+  return body;
+}
+
+export async function startSimulators(count: number, prefix = 'sim', options: { clock?: () => Date } = {}): Promise<RuntimeSimulator[]> {
+  return Promise.all(Array.from({ length: count }, (_, i) => startRuntimeSimulator({ serverId: `${prefix}-${i + 1}`, ...options })));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ControlPlaneConfig } from '../../apps/control-plane/src/config/config';
 import { createControlPlaneApp } from '../../apps/control-plane/src/create-app';
+import { openStorage } from '../../apps/control-plane/src/platform/database';
 import { openPlatform, Platform } from '../../apps/control-plane/src/platform/platform';
 import { openTestStorage, TestStorage } from './test-storage';
 
@@ -18,20 +19,42 @@ export interface TestApp {
 }
 
 /** The whole control plane on a throw-away database, listening on a random loopback port. */
-export async function startTestApp(overrides: Partial<ControlPlaneConfig> = {}): Promise<TestApp> {
+export async function startTestApp(overrides: Partial<ControlPlaneConfig> = {}, events: { eventStoreUrl?: string } = {}): Promise<TestApp> {
   const storage = await openTestStorage();
-  const platform = await openPlatform({ storage, embeddedProjector: true });
-  const config: ControlPlaneConfig = {
-    host: '127.0.0.1', port: 0, dataDir: '/nonexistent', operatorToken: TEST_OPERATOR_TOKEN, operatorTokenGenerated: false,
-    logLevel: process.env.LOG_LEVEL ?? 'warn', embeddedProjector: true, consistencyWaitMs: 5000, bodyLimitBytes: 1024 * 1024,
-    credentialKey: TEST_CREDENTIAL_KEY, runtimeTimeoutMs: 2000,
-    ...overrides,
-  };
-  const app = await createControlPlaneApp(platform, config);
+  const platform = await openPlatform({ storage, embeddedProjector: true, eventStoreUrl: events.eventStoreUrl });
+  const app = await createControlPlaneApp(platform, testConfig(overrides));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   return {
     baseUrl: `http://127.0.0.1:${address.port}`, operatorToken: TEST_OPERATOR_TOKEN, platform, storage, app,
+    close: async () => {
+      await app.close();
+      await platform.close();
+      await storage.close();
+    },
+  };
+}
+
+const testConfig = (overrides: Partial<ControlPlaneConfig>): ControlPlaneConfig => ({
+  host: '127.0.0.1', port: 0, dataDir: '/nonexistent', operatorToken: TEST_OPERATOR_TOKEN, operatorTokenGenerated: false,
+  logLevel: process.env.LOG_LEVEL ?? 'warn', embeddedProjector: true, consistencyWaitMs: 5000, bodyLimitBytes: 1024 * 1024,
+  credentialKey: TEST_CREDENTIAL_KEY, runtimeTimeoutMs: 2000,
+  ...overrides,
+});
+
+/**
+ * A second replica of `of`: its own pool, platform and HTTP server on the same PostgreSQL database
+ * (leases decide which of the two runs each projector). PostgreSQL only: PGlite is one process's.
+ */
+export async function startTestReplica(of: TestApp, overrides: Partial<ControlPlaneConfig> = {}): Promise<Omit<TestApp, 'storage'>> {
+  if (!of.storage.url) throw new Error('a second replica needs the PostgreSQL database of the first (DATABASE_URL)');
+  const storage = await openStorage({ databaseUrl: of.storage.url });
+  const platform = await openPlatform({ storage, embeddedProjector: true });
+  const app = await createControlPlaneApp(platform, testConfig(overrides));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address() as { port: number };
+  return {
+    baseUrl: `http://127.0.0.1:${address.port}`, operatorToken: TEST_OPERATOR_TOKEN, platform, app,
     close: async () => {
       await app.close();
       await platform.close();

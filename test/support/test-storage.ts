@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openStorage, Storage } from '../../libs/read-model/src/storage';
+import { openStorage, Storage } from '../../apps/control-plane/src/platform/database';
 
 /**
  * A throw-away database for one test file: a fresh PostgreSQL database when DATABASE_URL is set
@@ -47,8 +47,21 @@ async function withAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>
 }
 
 /**
- * Races are only real on a PostgreSQL server (PGlite is one session). In the embedded pass of `npm test`
- * these suites are skipped with that reason in their title; the DATABASE_URL pass of `.ci/run` runs them.
+ * Races are only real on a PostgreSQL server (PGlite is one session, so every "race" there is won in
+ * turn and passes trivially). Without DATABASE_URL these suites are skipped with that reason in their
+ * title — except in CI (`CI` set), where a missing DATABASE_URL fails them, so a misconfigured CI
+ * cannot pass without ever running them. The embedded pass of `.ci/run` says it means to skip them
+ * (`DWC_PGLITE_PASS=1`); its DATABASE_URL pass runs them.
  */
-export const describeOnPostgres = (name: string, body: () => void) =>
-  onPostgres() ? describe(name, body) : describe.skip(`${name} [skipped: needs DATABASE_URL, PGlite has no concurrent sessions]`, body);
+export const describeOnPostgres = (name: string, body: () => void) => {
+  if (onPostgres()) return describe(name, body);
+  if (process.env.CI && process.env.DWC_PGLITE_PASS !== '1') {
+    return describe(`${name} [needs DATABASE_URL]`, () => {
+      it('runs on PostgreSQL in CI', () => {
+        throw new Error('CI is set but DATABASE_URL is not: this PostgreSQL-only suite would be skipped. Set DATABASE_URL, '
+          + 'or DWC_PGLITE_PASS=1 for a pass that deliberately runs on embedded storage (.ci/run does both).');
+      });
+    });
+  }
+  return describe.skip(`${name} [skipped: needs DATABASE_URL, PGlite has no concurrent sessions]`, body);
+};

@@ -1,37 +1,31 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import { AuditController } from './audit/audit.controller';
-import { ConsoleController } from './console/console.controller';
-import { AuditLogQueries } from './audit/audit-log.queries';
-import { AccessDenials } from './auth/access-denials';
-import { ApiKeyAuthenticator } from './auth/api-key-authenticator';
-import { AuthGuard } from './auth/auth.guard';
-import { Authorizer } from './auth/authorizer';
-import { billingControllers, billingProviders } from './billing/billing.providers';
-import { FailedAuthThrottle } from './auth/failed-auth-throttle';
-import { LastUsedRecorder } from './auth/last-used-recorder';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { UsageBillingModule } from './billing/billing.module';
 import { ControlPlaneConfig } from './config/config';
+import { ConsoleController } from './console/console.controller';
+import { ForwardingModule } from './forwarding/forwarding.module';
 import { HealthController } from './health/health.controller';
-import { Consistency } from './http/consistency';
-import { IdempotencyInterceptor } from './http/idempotency/idempotency.interceptor';
-import { IdempotencyStore } from './http/idempotency/idempotency-store';
+import './health/health.openapi';
+import { HttpModule } from './http/http.module';
 import { loggerOptions } from './http/logging';
-import { ProblemFilter } from './http/problem.filter';
-import { identityControllers, identityProviders } from './identity/identity.providers';
-import { BootstrapOrganizationHandler } from './operator/bootstrap-organization';
-import { OrganizationsController } from './operator/organizations.controller';
-import { placementControllers, placementProviders } from './placement/placement.providers';
+import { IdentityModule } from './identity/identity.module';
+import { PlacementModule } from './placement/placement.module';
 import { Platform } from './platform/platform';
 import { PlatformModule } from './platform/platform.module';
-import { EnvironmentsController } from './tenancy/environments.controller';
-import { NamespacesController } from './tenancy/namespaces.controller';
-import { ProjectsController } from './tenancy/projects.controller';
-import { tenancyCommandHandlers } from './tenancy/tenancy.commands';
-import { TenancyQueries } from './tenancy/tenancy.queries';
+import { ProcessesModule } from './processes/processes.module';
+import { ReplicationModule } from './replication/replication.module';
+import { PROBE_ROUND_HOOKS, RuntimeTargetProber } from './runtime-targets/health-prober';
+import { TenancyModule } from './tenancy/tenancy.module';
+import { UsageCollector } from './usage-ingest/usage-collector';
 
+/**
+ * The composition root: the platform (storage, event store, runners), the shared HTTP and auth layers,
+ * and one module per bounded context. Wiring that joins two contexts lives here, not inside either.
+ */
 @Module({})
 export class AppModule {
   static create(platform: Platform, config: ControlPlaneConfig): DynamicModule {
@@ -42,16 +36,15 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(config)),
         CqrsModule.forRoot(),
         TerminusModule,
+        HttpModule, AuthModule,
+        TenancyModule, IdentityModule, PlacementModule, ForwardingModule, UsageBillingModule, AuditModule, ReplicationModule, ProcessesModule,
       ],
-      controllers: [HealthController, ConsoleController, AuditController, OrganizationsController, ProjectsController, EnvironmentsController, NamespacesController, ...identityControllers, ...billingControllers, ...placementControllers],
+      controllers: [HealthController, ConsoleController],
       providers: [
-        { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
-        { provide: APP_FILTER, useClass: ProblemFilter },
-        IdempotencyStore, Consistency, TenancyQueries, AuditLogQueries,
-        ApiKeyAuthenticator, AccessDenials, Authorizer, FailedAuthThrottle, LastUsedRecorder,
-        BootstrapOrganizationHandler, ...tenancyCommandHandlers,
-        ...identityProviders, ...billingProviders, ...placementProviders,
+        // The prober (placement) checks every runtime target; after each round the usage collector (usage and
+        // billing) pulls the ready targets' usage feeds.
+        RuntimeTargetProber,
+        { provide: PROBE_ROUND_HOOKS, useFactory: (collector: UsageCollector) => [collector], inject: [UsageCollector] },
       ],
     };
   }

@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ControlPlaneConfig } from './config/config';
+import { AuthenticatedRequest } from './auth/principal';
+import { systemClock } from './http/clock';
 import { IdempotencyStore } from './http/idempotency/idempotency-store';
 import { recordIdempotentResponses } from './http/idempotency/record-response.hook';
 import { requestIdFor } from './http/logging';
@@ -13,6 +15,7 @@ import { instrumentHttp } from './http/metrics';
 import { requireJsonBodies } from './http/json-bodies.hook';
 import { problemSafetyNet } from './http/problem-safety-net.hook';
 import { PROBLEM_BASE } from './http/problem';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 import { validationPipe } from './http/validation';
 import { Platform } from './platform/platform';
 
@@ -21,7 +24,8 @@ export async function createControlPlaneApp(platform: Platform, config: ControlP
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     genReqId: requestIdFor,
-    trustProxy: false,
+    // Explicit (DWC_TRUST_PROXY): behind a load balancer every client would otherwise share its address.
+    trustProxy: (config.trustProxy ?? false) as boolean | string,
     // The forwarding route's wildcard holds a runtime path: workflow ids of 128 and operation names of
     // 256 characters must fit (apps/control-plane/src/forwarding/runtime-path.ts caps it at 1024).
     routerOptions: { maxParamLength: 1100 },
@@ -39,6 +43,8 @@ export async function createControlPlaneApp(platform: Platform, config: ControlP
   app.useGlobalPipes(validationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();
+  const clock = config.clock ?? systemClock;
+  fastify.addHook('onRequest', async (request) => { (request as AuthenticatedRequest).clock = clock; });
   instrumentHttp(fastify, platform);
   requireJsonBodies(fastify);
   problemSafetyNet(fastify);
@@ -47,12 +53,7 @@ export async function createControlPlaneApp(platform: Platform, config: ControlP
     void reply.header('x-request-id', request.id);
     return payload;
   });
-  const document = SwaggerModule.createDocument(app, new DocumentBuilder()
-    .setTitle('Durable Workflow Cloud control plane')
-    .setDescription('Tenancy, identity, runtime targets, placement, billing usage and audit above Durable Workflow runtime targets. Errors are application/problem+json.')
-    .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'dwc_ API key, or the operator token on /api/v1/operator routes' })
-    .build());
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   await app.init();
   return app;

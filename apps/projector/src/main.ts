@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { createEventStoreSchema, PostgresEventStore } from '../../../libs/event-store/src';
+import { createEventStoreSchema, EventStoreDbEventStore, PostgresEventStore } from '../../../libs/event-store/src';
 import { ProjectionRunner } from '../../../libs/read-model/src/projection/projection-runner';
 import { openStorage } from '../../../libs/read-model/src/storage';
 import { allProjectors } from '../../../projections';
@@ -15,16 +15,20 @@ async function main() {
   if (!databaseUrl) throw new Error('DATABASE_URL is required: the embedded (PGlite) mode runs projectors inside the control plane');
   const storage = await openStorage({ databaseUrl, poolSize: 4 });
   await createEventStoreSchema(storage.db);
-  const store = new PostgresEventStore(storage.db, { pollIntervalMs: Number(process.env.DWC_PROJECTOR_POLL_MS ?? 100) });
+  // EVENTSTORE_URL: events come from EventStoreDB; the read models and checkpoints stay on DATABASE_URL.
+  const store = process.env.EVENTSTORE_URL
+    ? new EventStoreDbEventStore(process.env.EVENTSTORE_URL)
+    : new PostgresEventStore(storage.db, { pollIntervalMs: Number(process.env.DWC_PROJECTOR_POLL_MS ?? 100) });
   const runner = new ProjectionRunner(store, storage.db, allProjectors, {
     batchSize: Number(process.env.DWC_PROJECTOR_BATCH_SIZE ?? 500),
     logger,
   });
   await runner.migrate();
   runner.start();
-  logger.info({ projectors: allProjectors.map((p) => p.name), storage: storage.description }, 'projector running');
+  logger.info({ projectors: allProjectors.map((p) => p.name), storage: storage.description, events: process.env.EVENTSTORE_URL ? 'EventStoreDB' : 'es_events' }, 'projector running');
   const stop = async () => {
     await runner.stop();
+    await store.close();
     await storage.close();
     process.exit(0);
   };

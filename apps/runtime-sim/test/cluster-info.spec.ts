@@ -34,12 +34,15 @@ describe('discovery: GET /api/cluster/info', () => {
       structural_limits: expect.any(Object),
       client_compatibility: { authority: 'protocol_manifests', fail_closed: true, required_protocols: expect.any(Object) },
       control_plane: {
-        version: '2',
+        version: 2,
         header: 'X-Durable-Workflow-Control-Plane-Version',
         request_contract: expect.any(Object),
         response_contract: expect.objectContaining({ schema: 'durable-workflow.v2.control-plane-response', version: 1 }),
       },
-      worker_protocol: { version: expect.any(String), server_capabilities: expect.any(Object) },
+      worker_protocol: { version: expect.any(Number), server_capabilities: expect.any(Object) },
+      topology: expect.objectContaining({ current_shape: expect.any(String) }),
+      coordination_health: expect.objectContaining({ status: 'healthy' }),
+      platform_protocol_specs: expect.objectContaining({ version: 14 }),
     });
   });
 
@@ -67,7 +70,7 @@ describe('discovery: GET /api/cluster/info', () => {
   it('advertises control-plane version "3" under the wrong_protocol fault', async () => {
     sim().faults.wrongProtocol();
     const res = await call(sim(), 'GET', '/api/cluster/info');
-    expect(res.body.control_plane.version).toBe('3');
+    expect(res.body.control_plane.version).toBe(3);
     expect(res.body.version).toBe('2.0.0');
   });
 });

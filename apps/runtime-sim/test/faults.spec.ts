@@ -50,7 +50,7 @@ describe('fault injection', () => {
   it('drives every mode through the HTTP admin API, which stays up on the admin port while down', async () => {
     const { adminUrl, baseUrl } = sim();
     expect((await adminFault(adminUrl, { mode: 'wrong_protocol' })).status).toBe(200);
-    expect((await call(sim(), 'GET', '/api/cluster/info')).body.control_plane.version).toBe('3');
+    expect((await call(sim(), 'GET', '/api/cluster/info')).body.control_plane.version).toBe(3);
     await adminFault(adminUrl, { mode: 'not_ready' });
     expect((await call(sim(), 'GET', '/api/ready')).status).toBe(503);
     await adminFault(adminUrl, { mode: 'lag', seconds: 7 });
@@ -66,7 +66,7 @@ describe('fault injection', () => {
     expect(state.faults).toMatchObject({ down: true, wrongProtocol: true, notReady: true, error: 502 });
     await adminFault(adminUrl, { mode: 'reset' });
     expect((await call(sim(), 'GET', '/api/ready')).status).toBe(200);
-    expect((await call(sim(), 'GET', '/api/cluster/info')).body.control_plane.version).toBe('2');
+    expect((await call(sim(), 'GET', '/api/cluster/info')).body.control_plane.version).toBe(2);
     expect((await adminFault(adminUrl, { mode: 'sideways' })).status).toBe(422);
   });
 

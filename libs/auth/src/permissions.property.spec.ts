@@ -63,6 +63,7 @@ const REF_ORGANIZATION_ROLE: Record<string, readonly string[]> = {
   owner: REF_EVERYTHING,
   admin: REF_EVERYTHING,
   finance: ['organization.read', 'billing.read'],
+  auditor: ['organization.read', 'audit_log.read'],
   member: ['organization.read'],
 };
 const REF_VIEWER = ['project.read', 'environment.read', 'namespace.read'];
@@ -124,7 +125,7 @@ const SERVICE_ACCOUNTS = ['sa_0', 'sa_1', 'sa_2'];
 const PRINCIPALS = [...USERS, ...SERVICE_ACCOUNTS, 'usr_ghost'];
 const EMAILS = ['ann@example.com', 'ANN@example.com', 'bob@example.com', 'cy@example.com', 'di@example.com'];
 const SA_NAMES = ['ci', 'deploy', 'ci-bot', 'Bad_Name'];
-const ORG_ROLES = ['owner', 'admin', 'finance', 'member', 'root'];
+const ORG_ROLES = ['owner', 'admin', 'finance', 'auditor', 'member', 'root'];
 const BINDING_ROLES = ['admin', 'developer', 'viewer', 'admin', 'developer', 'viewer', 'owner'];
 const BINDING_IDS = ['rb_0', 'rb_1', 'rb_2', 'rb_3', 'rb_4', 'rb_5'];
 const KEYS = ['key_0', 'key_1', 'key_2'];
@@ -211,7 +212,7 @@ const predict = (world: World, op: Op): DomainErrorCode | null => {
   const started = m.users.size > 0;
   switch (op.kind) {
     case 'addUser': {
-      if (!ORG_ROLES.slice(0, 4).includes(op.role)) return 'invalid';
+      if (!ORG_ROLES.slice(0, 5).includes(op.role)) return 'invalid';
       if (op.role === 'owner' && !actorIsOwner(m, op.actor)) return 'forbidden';
       if (!started) return op.role === 'owner' ? null : 'conflict';
       if (m.used.has(op.user)) return 'already_exists';
@@ -219,7 +220,7 @@ const predict = (world: World, op: Op): DomainErrorCode | null => {
       return null;
     }
     case 'changeRole': {
-      if (!ORG_ROLES.slice(0, 4).includes(op.role)) return 'invalid';
+      if (!ORG_ROLES.slice(0, 5).includes(op.role)) return 'invalid';
       if (!started) return 'conflict';
       const user = m.users.get(op.user);
       if (!user) return m.sas.has(op.user) ? 'invalid' : 'not_found';
@@ -462,7 +463,7 @@ describe('identity deciders and can, over random command sequences', () => {
       fc.property(
         fc.array(opArb, { minLength: 1, maxLength: 60, size: 'medium' }),
         fc.oneof({ weight: 9, arbitrary: setupArb }, { weight: 1, arbitrary: fc.constant(null) }),
-        fc.constantFrom<PermissionPrincipal['organization_role']>('owner', 'admin', 'finance', 'member', null),
+        fc.constantFrom<PermissionPrincipal['organization_role']>('owner', 'admin', 'finance', 'auditor', 'member', null),
         (ops, setup, extraRole) => {
           const world = newWorld();
           // Without a setup the organization has no owner yet: the bootstrap rules get exercised.

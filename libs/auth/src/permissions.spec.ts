@@ -51,6 +51,10 @@ describe('can: organization roles', () => {
     expect(granted(user('finance'), [])).toEqual(['organization.read {}', 'billing.read {}']);
   });
 
+  it('lets an auditor read the organization and the audit log only', () => {
+    expect(granted(user('auditor'), [])).toEqual(['organization.read {}', 'audit_log.read {}']);
+  });
+
   it('lets a member read the organization only', () => {
     expect(granted(user('member'), [])).toEqual(['organization.read {}']);
   });
@@ -282,7 +286,7 @@ describe('ROLE_CAPABILITY_TABLE', () => {
 
   it('has a row for every organization role, service accounts and every binding role', () => {
     expect(ROLE_CAPABILITY_TABLE.map((r) => `${r.granted_by}:${r.role}`)).toEqual([
-      'organization_role:owner', 'organization_role:admin', 'organization_role:finance', 'organization_role:member', 'organization_role:null',
+      'organization_role:owner', 'organization_role:admin', 'organization_role:finance', 'organization_role:auditor', 'organization_role:member', 'organization_role:null',
       'role_binding:admin', 'role_binding:developer', 'role_binding:viewer',
     ]);
   });
@@ -327,10 +331,11 @@ describe('ROLE_CAPABILITY_TABLE', () => {
   it('renders as a markdown table with a row per capability', () => {
     const markdown = roleCapabilityTableMarkdown();
     const lines = markdown.split('\n');
-    expect(lines[0]).toBe('| capability | owner | admin | finance | member | service account | binding: admin | binding: developer | binding: viewer |');
+    expect(lines[0]).toBe('| capability | owner | admin | finance | auditor | member | service account | binding: admin | binding: developer | binding: viewer |');
     expect(lines.filter((l) => l.startsWith('| `'))).toHaveLength(CAPABILITIES.length);
-    expect(markdown).toContain('| `billing.read` | ✓ | ✓ | ✓ | — | — | — | — | — |');
-    expect(markdown).toContain('| `project.read` | ✓ | ✓ | — | — | — | in scope + ancestors | in scope + ancestors | in scope + ancestors |');
-    expect(markdown).toContain('| `namespace.manage` | ✓ | ✓ | — | — | — | in scope | — | — |');
+    expect(markdown).toContain('| `billing.read` | ✓ | ✓ | ✓ | — | — | — | — | — | — |');
+    expect(markdown).toContain('| `audit_log.read` | ✓ | ✓ | — | ✓ | — | — | — | — | — |');
+    expect(markdown).toContain('| `project.read` | ✓ | ✓ | — | — | — | — | in scope + ancestors | in scope + ancestors | in scope + ancestors |');
+    expect(markdown).toContain('| `namespace.manage` | ✓ | ✓ | — | — | — | — | in scope | — | — |');
   });
 });

@@ -7,7 +7,8 @@ import { BindingRole, OrganizationRole, RoleScope, RoleScopeInput } from '../../
  *
  * Rules
  * - Organization roles: `owner` and `admin` may do everything in the organization; `finance` may
- *   `organization.read` and `billing.read`; `member` may `organization.read`. Service accounts have
+ *   `organization.read` and `billing.read`; `auditor` may `organization.read` and `audit_log.read` (the
+ *   audit log, its checkpoints and exports, access reviews and event replay); `member` may `organization.read`. Service accounts have
  *   no organization role (null): all their rights come from bindings. Who may grant or remove the
  *   owner role is decided by the membership decider, not here.
  * - A binding grants its role's capabilities on every resource within its scope: the resources
@@ -117,6 +118,7 @@ const ORGANIZATION_ROLE_CAPABILITIES: Readonly<Record<OrganizationRole, Readonly
   owner: new Set(CAPABILITIES),
   admin: new Set(CAPABILITIES),
   finance: new Set<Capability>(['organization.read', 'billing.read']),
+  auditor: new Set<Capability>(['organization.read', 'audit_log.read']),
   member: new Set<Capability>(['organization.read']),
 });
 
@@ -194,6 +196,48 @@ export const can = (
   const role = principal.organization_role;
   if (OrganizationRole.is(role) && ORGANIZATION_ROLE_CAPABILITIES[role].has(capability)) return true;
   return bindings.some((binding) => binding.principal_id === principal.id && bindingGrants(binding, capability, path));
+};
+
+/**
+ * A name no valid scope can hold (names are DNS labels): it stands for "any other project /
+ * environment / namespace" when comparing what two principals hold.
+ */
+const ANY_OTHER = '\u0000any';
+
+/**
+ * Resources that stand for everything a set of bindings (and any organization role) can reach: the
+ * organization, an arbitrary project/environment/namespace, and for each binding scope the most
+ * general path at every level within it (its named fields kept, the others ANY_OTHER). Bindings
+ * only ever match named fields, so whatever holds on these holds on every resource they stand for.
+ */
+const representativeResources = (bindings: readonly PermissionBinding[]): readonly ResourcePath[] => {
+  const chains = [{}, ...bindings.map((binding) => validScope(binding.scope)).filter((scope): scope is RoleScope => scope !== null)]
+    .map((scope: Partial<RoleScope>) => {
+      const project = scope.project ?? ANY_OTHER;
+      const environment = scope.environment ?? ANY_OTHER;
+      const namespace = scope.namespace ?? ANY_OTHER;
+      return [{ project }, { project, environment }, { project, environment, namespace }];
+    });
+  return [{}, ...chains.flat()];
+};
+
+/**
+ * May `actor` act on `target` (issue, rotate, disable, enable or revoke its keys, change its role,
+ * bind or unbind it, remove it)? Only when the target holds nothing the actor lacks: every
+ * capability the target has, on any resource, the actor has too, and an owner is only managed by an
+ * owner. Pass the target as it would be after the action (a new role, an added binding) as well as
+ * before it. An actor always may act on itself. Built on `can` alone.
+ */
+export const mayActOnPrincipal = (
+  actor: PermissionPrincipal,
+  actorBindings: readonly PermissionBinding[],
+  target: PermissionPrincipal,
+  targetBindings: readonly PermissionBinding[],
+): boolean => {
+  if (target.organization_role === 'owner' && actor.organization_role !== 'owner') return false;
+  const own = targetBindings.filter((binding) => binding.principal_id === target.id);
+  return representativeResources(own).every((resource) =>
+    CAPABILITIES.every((capability) => !can(target, own, capability, resource) || can(actor, actorBindings, capability, resource)));
 };
 
 export interface CapabilityGrant {
@@ -304,6 +348,7 @@ export const ROLE_CAPABILITY_TABLE: readonly RoleCapabilityRow[] = Object.freeze
   row('organization_role', 'owner', 'owner', everywhere),
   row('organization_role', 'admin', 'admin', everywhere),
   row('organization_role', 'finance', 'finance', { 'organization.read': 'organization', 'billing.read': 'organization' }),
+  row('organization_role', 'auditor', 'auditor', { 'organization.read': 'organization', 'audit_log.read': 'organization' }),
   row('organization_role', 'member', 'member', { 'organization.read': 'organization' }),
   row('organization_role', null, 'service account', {}),
   row('role_binding', 'admin', 'binding: admin', {

@@ -17,5 +17,13 @@ export type AccessDenied = DomainEvent<'AccessDenied', {
   readonly denied_at: string;
 }>;
 
-/** Denials land in one stream per organization (or the platform's for unresolvable keys). */
-export const accessDenialsStream = (organizationId: string | null) => `access_denials-${organizationId ?? 'platform'}`;
+/** How many streams one organization's (or the platform's) denials are spread over. */
+export const ACCESS_DENIAL_BUCKETS = 16;
+
+/**
+ * Denials land in one of ACCESS_DENIAL_BUCKETS streams per organization (or the platform's, for keys
+ * that resolve to none), chosen by `bucket` (a hash of the request), so a burst has no single hot
+ * stream. Streams written before partitioning (`access_denials-<organization>`) stay readable as they are.
+ */
+export const accessDenialsStream = (organizationId: string | null, bucket = 0) =>
+  `access_denials-${organizationId ?? 'platform'}-${bucket % ACCESS_DENIAL_BUCKETS}`;

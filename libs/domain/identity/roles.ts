@@ -6,9 +6,9 @@ import { DomainError, invalid } from '../shared/errors';
  * Each type has a frozen const of the same name holding its values and a guard.
  */
 
-export type OrganizationRole = 'owner' | 'admin' | 'finance' | 'member';
+export type OrganizationRole = 'owner' | 'admin' | 'finance' | 'auditor' | 'member';
 export const OrganizationRole = Object.freeze({
-  values: Object.freeze(['owner', 'admin', 'finance', 'member'] as const),
+  values: Object.freeze(['owner', 'admin', 'finance', 'auditor', 'member'] as const),
   is: (value: unknown): value is OrganizationRole =>
     typeof value === 'string' && (OrganizationRole.values as readonly string[]).includes(value),
 });

@@ -14,6 +14,7 @@ export function requireLabel(value: unknown, field: string): string {
 
 export function requireDisplayName(value: unknown, field = 'name'): string {
   const name = typeof value === 'string' ? value.trim() : '';
+  // eslint-disable-next-line no-control-regex -- refusing control characters in a display name is the point
   if (name.length === 0 || name.length > MAX_TARGET_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(name)) {
     throw invalid(`${field} must be 1-${MAX_TARGET_NAME_LENGTH} printable characters`, field);
   }

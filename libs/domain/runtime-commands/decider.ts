@@ -1,14 +1,18 @@
 import { assertNever, Decider } from '../shared/decider';
 import { invalid } from '../shared/errors';
 import { RuntimeCommandCommand } from './commands';
-import { AUTH_OUTCOMES, RuntimeCommandEvent, RuntimeCommandFacts } from './events';
+import { RecordForwardedCommand, RecordRefusedCommand } from './commands';
+import { AUTH_OUTCOMES, RuntimeCommandAccepted, RuntimeCommandEvent, RuntimeCommandFacts } from './events';
 import { FINGERPRINT_PATTERN } from './fingerprint';
 
-export type RuntimeCommandState = { readonly status: 'absent' } | { readonly status: 'recorded'; readonly audit_id: string };
+export type RuntimeCommandState =
+  | { readonly status: 'absent' }
+  | { readonly status: 'accepted'; readonly audit_id: string }
+  | { readonly status: 'recorded'; readonly audit_id: string };
 
 const AUDIT_ID = /^[\w.:-]{1,128}$/;
 
-function checkFacts(command: RuntimeCommandCommand): RuntimeCommandFacts {
+function checkFacts(command: RecordForwardedCommand | RecordRefusedCommand): RuntimeCommandFacts {
   const organization_id = command.context.organization_id;
   if (!organization_id) throw invalid('command facts belong to an organization');
   const d = command.data;
@@ -23,16 +27,27 @@ function checkFacts(command: RuntimeCommandCommand): RuntimeCommandFacts {
 }
 
 /**
- * Command facts are observations: one per audit id. Recording the same audit id again (a retried
- * append) changes nothing. A forwarded command was allowed by definition; a refused one was not
- * forwarded, so it has no runtime status.
+ * Command facts are observations: one outcome per audit id, optionally preceded by its acceptance.
+ * Recording the same audit id again (a retried append) changes nothing. A forwarded command was
+ * allowed by definition; a refused one was not forwarded, so it has no runtime status.
  */
-export const runtimeCommandDecider: Decider<RuntimeCommandState, RuntimeCommandCommand, RuntimeCommandEvent> = Object.freeze({
+export const runtimeCommandDecider: Decider<RuntimeCommandState, RuntimeCommandCommand, RuntimeCommandEvent | RuntimeCommandAccepted> = Object.freeze({
   initialState: (): RuntimeCommandState => ({ status: 'absent' }),
 
-  decide(command: RuntimeCommandCommand, state: RuntimeCommandState): readonly RuntimeCommandEvent[] {
+  decide(command: RuntimeCommandCommand, state: RuntimeCommandState): readonly (RuntimeCommandEvent | RuntimeCommandAccepted)[] {
     if (state.status === 'recorded') return [];
+    if (command.type === 'RecordAcceptedCommand') {
+      if (state.status === 'accepted') return [];
+      const organization_id = command.context.organization_id;
+      if (!organization_id) throw invalid('command facts belong to an organization');
+      const d = command.data;
+      if (!AUDIT_ID.test(d.audit_id)) throw invalid('audit_id is malformed', 'audit_id');
+      if (!FINGERPRINT_PATTERN.test(d.request_fingerprint)) throw invalid('request_fingerprint must be sha256: and 64 hex digits', 'request_fingerprint');
+      if (d.runtime_target_id === null) throw invalid('an accepted command names its runtime target', 'runtime_target_id');
+      return [{ type: 'RuntimeCommandAccepted', data: { ...d, organization_id, accepted_at: command.context.now } }];
+    }
     const facts = checkFacts(command);
+    if (state.status === 'accepted' && facts.audit_id !== state.audit_id) throw invalid('the outcome belongs to another command', 'audit_id');
     switch (command.type) {
       case 'RecordForwardedCommand':
         if (facts.auth_outcome !== 'allowed') throw invalid('a forwarded command was allowed', 'auth_outcome');
@@ -49,7 +64,7 @@ export const runtimeCommandDecider: Decider<RuntimeCommandState, RuntimeCommandC
     }
   },
 
-  evolve(_state: RuntimeCommandState, event: RuntimeCommandEvent): RuntimeCommandState {
-    return { status: 'recorded', audit_id: event.data.audit_id };
+  evolve(_state: RuntimeCommandState, event: RuntimeCommandEvent | RuntimeCommandAccepted): RuntimeCommandState {
+    return { status: event.type === 'RuntimeCommandAccepted' ? 'accepted' : 'recorded', audit_id: event.data.audit_id };
   },
 });

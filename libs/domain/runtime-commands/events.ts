@@ -49,3 +49,14 @@ export type RuntimeCommandEvent = RuntimeCommandForwarded | RuntimeCommandRefuse
 export const RuntimeCommandEvent = Object.freeze({
   types: Object.freeze(['RuntimeCommandForwarded', 'RuntimeCommandRefused'] as const),
 });
+
+/**
+ * Cloud accepted the command (every check passed) and is about to send it to the runtime target:
+ * recorded before the call, so a command whose outcome never arrives (a crash, a lost answer) still
+ * leaves its acceptance in the audit log. The outcome follows in the same stream
+ * (`RuntimeCommandForwarded`), linked by `audit_id`.
+ */
+export type RuntimeCommandAccepted = DomainEvent<'RuntimeCommandAccepted', Omit<RuntimeCommandFacts,
+  'auth_outcome' | 'runtime_status' | 'runtime_outcome' | 'duration_ms' | 'occurred_at'> & { readonly accepted_at: string }>;
+
+export const RuntimeCommandAcceptedEvent = Object.freeze({ types: Object.freeze(['RuntimeCommandAccepted'] as const) });

@@ -4,6 +4,7 @@ import { DomainError } from '../../domain/shared/errors';
 import { WrongExpectedRevisionError } from './errors';
 import { deterministicEventId } from './event-ids';
 import { EventStore, ExpectedRevision, RecordedEvent } from './event-store';
+import { decodeEvent } from './event-decoding';
 import { GlobalPosition } from './position';
 
 /** Bump when an event's data shape changes: the new shape is a new version, old ones are upcast on read. */
@@ -51,12 +52,12 @@ export async function handleCommand<S, C extends DomainCommand, E extends Domain
     const recorded = await store.readStream(streamId);
     const revision = recorded.length === 0 ? -1n : recorded[recorded.length - 1].revision;
     if (options.expectedRevision !== undefined && options.expectedRevision !== revision) throw stale(revision);
-    const state = fold(decider, recorded.map((e) => ({ type: e.type, data: e.data }) as E));
+    const state = fold(decider, recorded.map((e) => decodeEvent<E>(e)));
     const replayed = alreadyHandled(recorded, command.context.command_id);
     if (replayed.length > 0) {
       // This very command was appended before (a retry after a lost response): answer as the first time.
       const last = replayed[replayed.length - 1];
-      return { events: replayed.map((e) => ({ type: e.type, data: e.data }) as E), state, revision, position: last.position };
+      return { events: replayed.map((e) => decodeEvent<E>(e)), state, revision, position: last.position };
     }
     const events = decider.decide(command, state);
     if (events.length === 0 || options.dryRun) return { events, state: events.reduce(decider.evolve, state), revision, position: null };
@@ -99,7 +100,7 @@ export async function loadState<S, E extends DomainEvent>(
 ): Promise<{ state: S; revision: bigint }> {
   const recorded = await store.readStream(streamId);
   return {
-    state: fold(decider, recorded.map((e) => ({ type: e.type, data: e.data }) as E)),
+    state: fold(decider, recorded.map((e) => decodeEvent<E>(e))),
     revision: recorded.length === 0 ? -1n : recorded[recorded.length - 1].revision,
   };
 }

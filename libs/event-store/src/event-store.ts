@@ -36,7 +36,12 @@ export interface ReadAllOptions {
   /** Exclusive: events strictly after this position. */
   readonly from?: GlobalPosition;
   readonly limit?: number;
-  /** Only events of this organization (tenant-scoped replay). */
+  /**
+   * Only events of this organization (tenant-scoped replay). Stream names carry the organization right
+   * after the category (`project-<org>.<name>`), so an adapter may select the organization's streams
+   * by name (EventStoreDB filters them on the server) plus the few platform-scoped streams keyed by
+   * runtime target, from which it keeps the events whose metadata names the organization.
+   */
   readonly organizationId?: string;
   readonly types?: readonly string[];
 }
@@ -70,3 +75,24 @@ export interface EventStore {
   lastCommittedPosition(): Promise<GlobalPosition>;
   close(): Promise<void>;
 }
+
+/** One stream's part of a multi-stream append. */
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly events: readonly EventToAppend[];
+  readonly expected: ExpectedRevision;
+}
+
+/**
+ * An optional capability of an adapter: appends to several distinct streams in one transaction, all or
+ * nothing, so a caller that owns a batch of many streams' writes (usage ingestion) pays one commit for all
+ * of them. Answers null, with nothing appended, when any part would not be appended exactly as given (a
+ * revision moved on, or a repeat of an earlier append); the caller then appends stream by stream, which
+ * explains each part. The PostgreSQL adapter offers it; EventStoreDB has no multi-stream transaction.
+ */
+export interface MultiStreamAppend {
+  appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[] | null>;
+}
+
+export const appendsToStreams = (store: EventStore): store is EventStore & MultiStreamAppend =>
+  typeof (store as Partial<MultiStreamAppend>).appendToStreams === 'function';

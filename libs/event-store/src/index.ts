@@ -5,3 +5,6 @@ export { PostgresEventStore } from './postgres/postgres-event-store';
 export { createEventStoreSchema } from './postgres/schema';
 export * from './command-handling';
 export { deterministicEventId } from './event-ids';
+export { EventStoreDbEventStore, organizationStreams, OWN_STREAMS, PLATFORM_SCOPED_STREAMS } from './eventstoredb/eventstoredb-event-store';
+export { createEventDecoder, decodeEvent, decodeOneOf, UPCASTERS } from './event-decoding';
+export type { EventDecoder, EventRecord, Upcaster } from './event-decoding';

@@ -11,6 +11,9 @@ export const ASSUMED_PATHS = Object.freeze({
   credential: (id: string) => `/api/runtime-credentials/${encodeURIComponent(id)}`,
   rotate: (id: string) => `/api/runtime-credentials/${encodeURIComponent(id)}/rotate`,
   revoke: (id: string) => `/api/runtime-credentials/${encodeURIComponent(id)}/revoke`,
+  namespace: (name: string) => `/api/namespaces/${encodeURIComponent(name)}`,
+  suspend: (id: string) => `/api/runtime-credentials/${encodeURIComponent(id)}/suspend`,
+  resume: (id: string) => `/api/runtime-credentials/${encodeURIComponent(id)}/resume`,
   replication: '/api/system/replication',
   usage: '/api/system/usage',
 });
@@ -44,7 +47,17 @@ export interface RuntimeCredential {
   readonly expires_at: string | null;
   readonly revoked_at: string | null;
   readonly rotated_at: string | null;
+  /** **Assumed**: set while the credential is suspended (Cloud's billing restriction). */
+  readonly suspended_at: string | null;
 }
+
+// ── Namespace status ───────────────────────────────────────────────────────────────────────────
+
+/**
+ * Assumed: `PUT /api/namespaces/{name}` takes `status: "active" | "disabled"`. A disabled namespace
+ * refuses workflow commands and worker polls; Cloud disables the runtime namespace of a deleted one.
+ */
+export type RuntimeNamespaceStatus = 'active' | 'disabled';
 
 // ── Replication ────────────────────────────────────────────────────────────────────────────────
 
@@ -96,6 +109,7 @@ const toCredential = (json: unknown): RuntimeCredential => {
     expires_at: strOrNull(json.expires_at),
     revoked_at: strOrNull(json.revoked_at),
     rotated_at: strOrNull(json.rotated_at),
+    suspended_at: strOrNull(json.suspended_at),
   };
 };
 
@@ -153,6 +167,17 @@ export class AssumedRuntimeContract {
 
   async revokeCredential(baseUrl: string, adminCredential: string, id: string, context?: RequestContext): Promise<RuntimeCredential> {
     return toCredential((await this.caller.ok({ baseUrl, credential: adminCredential, method: 'POST', path: ASSUMED_PATHS.revoke(id), context })).json);
+  }
+
+  /** Enables or disables a namespace; the namespace's own record comes back. */
+  async setNamespaceStatus(baseUrl: string, adminCredential: string, name: string, status: RuntimeNamespaceStatus, context?: RequestContext): Promise<unknown> {
+    return (await this.caller.ok({ baseUrl, credential: adminCredential, method: 'PUT', path: ASSUMED_PATHS.namespace(name), body: { status }, context })).json;
+  }
+
+  /** **Assumed**: suspend (or resume) a credential; idempotent either way. */
+  async setCredentialSuspended(baseUrl: string, adminCredential: string, id: string, suspended: boolean, context?: RequestContext): Promise<RuntimeCredential> {
+    const path = suspended ? ASSUMED_PATHS.suspend(id) : ASSUMED_PATHS.resume(id);
+    return toCredential((await this.caller.ok({ baseUrl, credential: adminCredential, method: 'POST', path, context })).json);
   }
 
   async getReplication(baseUrl: string, adminCredential: string, namespace: string, context?: RequestContext): Promise<ReplicationStatus> {

@@ -55,6 +55,8 @@ export const sendRequest = async (fetchImpl: FetchLike, request: TransportReques
     });
     return { status: response.status, headers, body: bytes, durationMs: performance.now() - started };
   } catch (error) {
+    const tooLarge = error instanceof ResponseTooLargeError ? error : (error as { cause?: unknown }).cause;
+    if (tooLarge instanceof ResponseTooLargeError) throw new RuntimeClientError('invalid_response', tooLarge.message);
     if (timeout.aborted) {
       throw new RuntimeClientError('timeout', `${request.method} ${request.url} timed out after ${request.timeoutMs} ms`);
     }
@@ -71,3 +73,38 @@ export const parseJson = (body: Buffer): unknown => {
     return undefined;
   }
 };
+
+/** The target's answer is larger than DWC_RUNTIME_MAX_RESPONSE_BYTES: the read stops there. */
+export class ResponseTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`the runtime target's response exceeds ${limit} bytes (DWC_RUNTIME_MAX_RESPONSE_BYTES)`);
+  }
+}
+
+const BODYLESS = new Set([101, 204, 205, 304]);
+
+/**
+ * A fetch whose response bodies are read as a stream and cut off past `maxBytes`: one tenant's
+ * target cannot make the shared process buffer an unbounded reply. A declared Content-Length over
+ * the limit is refused before reading anything.
+ */
+export function cappedFetch(fetchImpl: FetchLike, maxBytes: number): FetchLike {
+  return (async (input: Parameters<FetchLike>[0], init?: Parameters<FetchLike>[1]) => {
+    const response = await fetchImpl(input, init);
+    if (BODYLESS.has(response.status) || !response.body) return response;
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      await response.body.cancel().catch(() => undefined);
+      throw new ResponseTooLargeError(maxBytes);
+    }
+    let seen = 0;
+    const capped = response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > maxBytes) controller.error(new ResponseTooLargeError(maxBytes));
+        else controller.enqueue(chunk);
+      },
+    }));
+    return new Response(capped as unknown as ConstructorParameters<typeof Response>[0], { status: response.status, statusText: response.statusText, headers: response.headers });
+  }) as FetchLike;
+}

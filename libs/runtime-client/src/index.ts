@@ -5,3 +5,6 @@ export * from './forward';
 export * from './assumed-contract';
 export type { RequestContext } from './control-plane-caller';
 export { CONTROL_PLANE_HEADER, CONTROL_PLANE_VERSION, isSupportedControlPlaneVersion } from './control-plane-protocol';
+export { guardedFetch, AddressRefusedError, asPlatformCall } from './address-guard';
+export type { AddressGuard, LookupImpl } from './address-guard';
+export { cappedFetch, ResponseTooLargeError } from './http-transport';

@@ -1,4 +1,4 @@
-import { AssumedRuntimeContract, ReplicationRole, ReplicationStatus, RuntimeCredential, RuntimeCredentialSpec, UsagePage } from './assumed-contract';
+import { AssumedRuntimeContract, ReplicationRole, ReplicationStatus, RuntimeCredential, RuntimeCredentialSpec, RuntimeNamespaceStatus, UsagePage } from './assumed-contract';
 import { ClusterInfo, TargetRefusal, TargetRefusedError, parseClusterInfo } from './cluster-info';
 import { ControlPlaneCaller, RequestContext, httpError } from './control-plane-caller';
 import { RuntimeClientError, isRuntimeClientError } from './errors';
@@ -116,11 +116,13 @@ export class RuntimeClient {
 
     const path = `/api/namespaces/${encodeURIComponent(name)}`;
     const current = toNamespace((await this.caller.ok({ baseUrl, credential: adminCredential, method: 'GET', path, context })).json);
+    const disabled = current.status === 'disabled';
     const drift =
       (spec.description !== undefined && spec.description !== current.description) ||
       (spec.retentionDays !== undefined && spec.retentionDays !== current.retention_days);
-    if (!drift) return { created: false, namespace: current };
-    const update = { description: spec.description, retention_days: spec.retentionDays };
+    if (!drift && !disabled) return { created: false, namespace: current };
+    // A runtime namespace disabled when its previous Cloud namespace was deleted is enabled again (assumed `status` field).
+    const update = { description: spec.description, retention_days: spec.retentionDays, ...(disabled ? { status: 'active' } : {}) };
     const updated = await this.caller.ok({ baseUrl, credential: adminCredential, method: 'PUT', path, body: update, context });
     return { created: false, namespace: toNamespace(updated.json) };
   }
@@ -139,8 +141,17 @@ export class RuntimeClient {
     return this.assumed.rotateCredential(baseUrl, adminCredential, id, rotation, context);
   }
 
+  /** Suspends (billing restriction) or resumes a runtime credential on the target (assumed contract). */
+  setCredentialSuspended(baseUrl: string, adminCredential: string, id: string, suspended: boolean, context?: RequestContext): Promise<RuntimeCredential> {
+    return this.assumed.setCredentialSuspended(baseUrl, adminCredential, id, suspended, context);
+  }
+
   revokeCredential(baseUrl: string, adminCredential: string, id: string, context?: RequestContext): Promise<RuntimeCredential> {
     return this.assumed.revokeCredential(baseUrl, adminCredential, id, context);
+  }
+
+  setNamespaceStatus(baseUrl: string, adminCredential: string, name: string, status: RuntimeNamespaceStatus, context?: RequestContext): Promise<unknown> {
+    return this.assumed.setNamespaceStatus(baseUrl, adminCredential, name, status, context);
   }
 
   getReplication(baseUrl: string, adminCredential: string, namespace: string, context?: RequestContext): Promise<ReplicationStatus> {

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import { Reflector } from '@nestjs/core';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { ControlPlaneConfig } from '../config/config';
+import { clockOf } from '../http/clock';
 import { ProblemException } from '../http/problem';
 import { CONFIG } from '../platform/platform.tokens';
 import { AccessDenials } from './access-denials';
@@ -18,7 +19,8 @@ const sameSecret = (a: string, b: string) =>
 
 /**
  * Every route is closed unless it says otherwise: organization routes need a `dwc_` key, operator
- * routes the operator token. Each refusal is audited, and clients that keep failing are throttled.
+ * routes the operator token. Each refusal is audited, and clients that keep failing are throttled
+ * (their failures answer 429; a valid credential is never refused).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -34,11 +36,6 @@ export class AuthGuard implements CanActivate {
     const audience = this.reflector.getAllAndOverride<RouteAudience>(AUDIENCE_KEY, [context.getHandler(), context.getClass()]) ?? 'organization';
     if (audience === 'public' || audience === 'ingest') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const retryAfter = this.throttle.retryAfterSeconds(request.ip);
-    if (retryAfter > 0) {
-      throw new ProblemException(429, 'too-many-failed-authentications', 'Too Many Requests',
-        `too many failed authentications from this client; retry after ${retryAfter} s`, { retry_after_seconds: retryAfter });
-    }
     const token = bearerOf(request);
     if (audience === 'operator') {
       if (token !== undefined && sameSecret(token, this.config.operatorToken)) {
@@ -50,7 +47,7 @@ export class AuthGuard implements CanActivate {
     if (token === undefined) {
       return this.refuse(request, { organization_id: null, principal_id: null, key_prefix: null, reason: 'missing_credentials' });
     }
-    const authentication = await this.authenticator.authenticate(token);
+    const authentication = await this.authenticator.authenticate(token, clockOf(request)());
     if (!authentication.ok) return this.refuse(request, authentication);
     request.principal = authentication.principal;
     rememberBindings(request, authentication.bindings);
@@ -58,8 +55,13 @@ export class AuthGuard implements CanActivate {
   }
 
   private async refuse(request: AuthenticatedRequest, denial: { organization_id: string | null; principal_id: string | null; key_prefix: string | null; reason: string }): Promise<never> {
-    this.throttle.recordFailure(request.ip);
-    await this.denials.record(request, { ...denial, status: 401 });
+    // The credential was checked first: only a failure is counted, and only failures are throttled.
+    const retryAfter = this.throttle.recordFailure(request.ip);
+    await this.denials.record(request, { ...denial, status: retryAfter > 0 ? 429 : 401 });
+    if (retryAfter > 0) {
+      throw new ProblemException(429, 'too-many-failed-authentications', 'Too Many Requests',
+        `too many failed authentications from this client; retry after ${retryAfter} s`, { retry_after_seconds: retryAfter });
+    }
     throw new ProblemException(401, 'unauthorized', 'Unauthorized', detailFor(denial.reason), { reason: denial.reason });
   }
 }

@@ -1,6 +1,7 @@
 import { FastifyRequest } from 'fastify';
+import { Clock } from '../http/clock';
 
-export type OrganizationRole = 'owner' | 'admin' | 'finance' | 'member';
+export type OrganizationRole = 'owner' | 'admin' | 'finance' | 'auditor' | 'member';
 
 /** Who a request is, resolved once by the guard. An organization principal lives in exactly one organization. */
 export type Principal =
@@ -20,6 +21,8 @@ export type OrganizationPrincipal = Extract<Principal, { kind: 'user' | 'service
 export interface AuthenticatedRequest extends FastifyRequest {
   principal?: Principal;
   idempotency?: { readonly scope: string; readonly key: string };
+  /** The control plane's clock (create-app.ts sets it on every request). */
+  clock?: Clock;
 }
 
 export const principalOf = (request: FastifyRequest): Principal | undefined => (request as AuthenticatedRequest).principal;

@@ -1,13 +1,10 @@
+import { Selectable } from 'kysely';
 import { PermissionBinding } from '../../../../libs/auth/src/permissions';
 import { RoleScope } from '../../../../libs/domain/identity';
+import { RoleBindingsTable } from '../../../../projections/role-bindings/role-bindings.projector';
 
 /** A role binding as the role_bindings read model holds it (unset scope fields are null). */
-export interface StoredBinding {
-  readonly role: string;
-  readonly project: string | null;
-  readonly environment: string | null;
-  readonly namespace: string | null;
-}
+export type StoredBinding = Pick<Selectable<RoleBindingsTable>, 'role' | 'project' | 'environment' | 'namespace'>;
 
 /** The scope with only its set fields, in path order. */
 export const scopeOf = (row: Pick<StoredBinding, 'project' | 'environment' | 'namespace'>): RoleScope => ({

@@ -1,3 +1,4 @@
+import { clockOf } from '../http/clock';
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
@@ -54,7 +55,7 @@ export class BillingController {
   private async read(request: AuthenticatedRequest, principal: OrganizationPrincipal, query: BillingUsageQuery)
     : Promise<{ document: BillingUsageV1; period: BillingPeriod }> {
     await this.authorizer.require(request, principal, 'billing.read', {});
-    const period = periodOf(query, new Date());
+    const period = periodOf(query, clockOf(request)());
     await this.consistency.beforeQuery(request);
     return { document: await this.queries.document(principal.organization_id, period), period };
   }

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Inject, Param, Put, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { DEFAULT_PRICE_BOOK } from '../../../../libs/domain/usage';
-import { priceBookDecider, priceBookStream } from '../../../../libs/domain/usage/price-book/decider';
-import { handleCommand } from '../../../../libs/event-store/src';
+import { PriceBookState } from '../../../../libs/domain/usage/price-book/decider';
+import { HandledCommand } from '../../../../libs/event-store/src';
 import { OperatorOnly } from '../auth/decorators';
 import { AuthenticatedRequest } from '../auth/principal';
 import { commandContext } from '../http/command-context';
@@ -11,6 +12,7 @@ import { Consistency, etagFor } from '../http/consistency';
 import { notFoundProblem } from '../http/problem';
 import { Platform } from '../platform/platform';
 import { PLATFORM } from '../platform/platform.tokens';
+import { ExecutePriceBookCommand } from './billing.commands';
 import { SetPriceBookDto } from './dto/billing.dto';
 
 const ORGANIZATION_ID = /^org_[0-9a-z]{26}$/;
@@ -24,17 +26,18 @@ export class PriceBookController {
   constructor(
     private readonly consistency: Consistency,
     @Inject(PLATFORM) private readonly platform: Platform,
+    private readonly commands: CommandBus,
   ) {}
 
   @Put()
   async set(@Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply,
     @Param('id') id: string, @Body() body: SetPriceBookDto) {
     await this.requireOrganization(id);
-    const result = await handleCommand(this.platform.store, priceBookDecider, priceBookStream(id), {
+    const result: HandledCommand<PriceBookState, unknown> = await this.commands.execute(new ExecutePriceBookCommand(id, {
       type: 'SetPriceBook',
       data: { organization_id: id, billable_action: { cents: body.billable_action.cents, per_units: body.billable_action.per_units } },
       context: commandContext(request, id),
-    });
+    }));
     await this.consistency.afterCommand(reply, result.position, result.revision);
     return this.read(id);
   }

@@ -1,5 +1,5 @@
 import { UsageRecord, UsageRecordedData, UsageRecordFieldError } from '../../../../libs/domain/usage';
-import { StoredEvent } from './stored-events';
+import { StoredEvent } from './usage-event-index';
 
 export type UsageRecordStatus = 'accepted' | 'duplicate' | 'rejected';
 

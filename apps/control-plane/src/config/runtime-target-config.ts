@@ -15,7 +15,11 @@ export interface RuntimeTargetConfig {
    * no loopback, private, link-local or otherwise internal address). Platform targets may use any.
    */
   readonly targetAddressPolicy?: TargetAddressPolicy;
+  /** Largest runtime-target answer read (forwarded replies, probes, usage pages); more is a 502. */
+  readonly runtimeMaxResponseBytes?: number;
 }
+
+export const DEFAULT_RUNTIME_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 export type TargetAddressPolicy = 'any' | 'public';
 
@@ -29,6 +33,7 @@ export function loadRuntimeTargetConfig(env: NodeJS.ProcessEnv, dataDir: string)
     probeIntervalMs: nonNegative(env.DWC_PROBE_INTERVAL_MS, DEFAULT_PROBE_INTERVAL_MS, 'DWC_PROBE_INTERVAL_MS'),
     runtimeTimeoutMs: nonNegative(env.DWC_RUNTIME_TIMEOUT_MS, DEFAULT_RUNTIME_TIMEOUT_MS, 'DWC_RUNTIME_TIMEOUT_MS'),
     targetAddressPolicy: addressPolicy(env.DWC_TARGET_ADDRESS_POLICY),
+    runtimeMaxResponseBytes: nonNegative(env.DWC_RUNTIME_MAX_RESPONSE_BYTES, DEFAULT_RUNTIME_MAX_RESPONSE_BYTES, 'DWC_RUNTIME_MAX_RESPONSE_BYTES') || DEFAULT_RUNTIME_MAX_RESPONSE_BYTES,
   };
 }
 

@@ -1,14 +1,20 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { RuntimeCredentialCommand } from '../../../../libs/domain/placement/runtime-credential/commands';
-import { runtimeCredentialDecider } from '../../../../libs/domain/placement/runtime-credential/decider';
+import { runtimeCredentialDecider, RuntimeCredentialState } from '../../../../libs/domain/placement/runtime-credential/decider';
+import { RuntimeCredentialEvent } from '../../../../libs/domain/placement/runtime-credential/events';
 import { runtimeCredentialStream } from '../../../../libs/domain/placement/streams';
 import { notFound } from '../../../../libs/domain/shared/errors';
 import { CommandContext } from '../../../../libs/domain/shared/event';
-import { handleCommand, HandledCommand, loadState } from '../../../../libs/event-store/src';
+import { HandledCommand, loadState } from '../../../../libs/event-store/src';
+import { ControlPlaneConfig } from '../config/config';
+import { PROCESS_DEFAULTS } from '../config/process-config';
+import { ExecuteRuntimeCredentialCommand } from '../placement/placement.commands';
 import { isRuntimeClientError, RuntimeClient, RuntimeClientError } from '../../../../libs/runtime-client/src';
 import { ProblemException } from '../http/problem';
 import { Platform } from '../platform/platform';
-import { PLATFORM } from '../platform/platform.tokens';
+import { crashPoint } from '../platform/crash-point';
+import { CONFIG, PLATFORM } from '../platform/platform.tokens';
 import { RUNTIME_CLIENT } from '../runtime-targets/runtime-client.provider';
 import { RuntimeTargetQueries, RuntimeTargetRow } from '../runtime-targets/runtime-target.queries';
 import { issueRuntimeToken } from '../runtime-targets/secret-tokens';
@@ -19,17 +25,18 @@ const targetFailure = (error: RuntimeClientError) => new ProblemException(502, '
   `the runtime target refused or did not answer: ${error.message}`, { reason: error.reason ?? error.kind });
 
 /**
- * Namespace-scoped runtime credentials: the token is made here, created on the runtime target
- * (scoped to the runtime namespace), shown once, and recorded by prefix and hash only. The target
- * is changed first, so a recorded credential always exists there; a failed recording revokes it.
+ * Namespace-scoped runtime credentials: the token is made here, shown once, and recorded by prefix and
+ * hash only. The intent is recorded before the target is called and the outcome after; a request that
+ * fails or dies in between is abandoned (at once, or by its process when `abandon_at` passes) and the
+ * runtime-credential-issuance process revokes whatever the target created.
  */
 @Injectable()
 export class RuntimeCredentials {
-  private readonly logger = new Logger('RuntimeCredentials');
-
   constructor(
     @Inject(PLATFORM) private readonly platform: Platform,
+    @Inject(CONFIG) private readonly config: ControlPlaneConfig,
     @Inject(RUNTIME_CLIENT) private readonly client: RuntimeClient,
+    private readonly commands: CommandBus,
     private readonly credentials: TargetCredentials,
     private readonly targets: RuntimeTargetQueries,
   ) {}
@@ -37,28 +44,30 @@ export class RuntimeCredentials {
   async issue(organizationId: string, namespace: { name: string; id: string }, placement: ActivePlacement, credentialId: string,
     body: { name: string; role: 'client' | 'worker' }, context: CommandContext) {
     const token = issueRuntimeToken();
-    const command: RuntimeCredentialCommand = {
-      type: 'IssueRuntimeCredential',
-      data: {
-        credential_id: credentialId, namespace: namespace.name, namespace_id: namespace.id, name: body.name, role: body.role,
-        runtime_target_id: placement.target.id, runtime_namespace: placement.runtime_namespace, token_prefix: token.prefix, token_hash: token.hash,
-      },
-      context,
+    const facts = {
+      credential_id: credentialId, namespace: namespace.name, namespace_id: namespace.id, name: body.name, role: body.role,
+      runtime_target_id: placement.target.id, runtime_namespace: placement.runtime_namespace, token_prefix: token.prefix, token_hash: token.hash,
     };
-    runtimeCredentialDecider.decide(command, runtimeCredentialDecider.initialState());
+    const abandonAfter = this.config.credentialAbandonAfterMs ?? PROCESS_DEFAULTS.credentialAbandonAfterMs;
+    const abandon_at = new Date(Date.parse(context.now) + abandonAfter).toISOString();
+    const step = (name: string): CommandContext => ({ ...context, command_id: `${context.command_id}:${name}` });
+    await this.execute(organizationId, credentialId, { type: 'RequestRuntimeCredential', data: { ...facts, abandon_at }, context: step('request') });
+    crashPoint('credential:requested');
     const { target } = placement;
-    await this.onTarget(() => this.client.upsertCredential(target.base_url, this.credentials.open(target), credentialId, {
-      name: body.name, subject: `dwc:${organizationId}:${credentialId}`, roles: [body.role], tenant: placement.runtime_namespace,
-      claims: { cloud_organization: organizationId, cloud_namespace: namespace.name }, token: token.token,
-    }, { requestId: context.request_id, correlationId: context.correlation_id }));
-    let result: HandledCommand<unknown, unknown>;
     try {
-      result = await handleCommand(this.platform.store, runtimeCredentialDecider, runtimeCredentialStream(organizationId, credentialId), command);
+      await this.onTarget(() => this.client.upsertCredential(target.base_url, this.credentials.open(target), credentialId, {
+        name: body.name, subject: `dwc:${organizationId}:${credentialId}`, roles: [body.role], tenant: placement.runtime_namespace,
+        claims: { cloud_organization: organizationId, cloud_namespace: namespace.name }, token: token.token,
+      }, { requestId: context.request_id, correlationId: context.correlation_id }));
     } catch (error) {
-      await this.client.revokeCredential(target.base_url, this.credentials.open(target), credentialId).catch((revokeError: unknown) =>
-        this.logger.error({ err: revokeError, credential_id: credentialId }, 'could not revoke an unrecorded runtime credential'));
+      // The target may have created it before failing: abandoned now, the process revokes it there.
+      await this.execute(organizationId, credentialId, {
+        type: 'AbandonRuntimeCredential', data: { credential_id: credentialId, reason: 'the runtime target refused or did not answer' }, context: step('abandon'),
+      });
       throw error;
     }
+    crashPoint('credential:created');
+    const result = await this.execute(organizationId, credentialId, { type: 'IssueRuntimeCredential', data: facts, context: step('issue') });
     return { token: token.token, token_prefix: token.prefix, position: result.position };
   }
 
@@ -69,17 +78,21 @@ export class RuntimeCredentials {
     runtimeCredentialDecider.decide(command, (await loadState(this.platform.store, runtimeCredentialDecider, stream)).state);
     await this.onTarget(() => this.client.rotateCredential(target.base_url, this.credentials.open(target), credentialId, { token: token.token },
       { requestId: context.request_id, correlationId: context.correlation_id }));
-    const result = await handleCommand(this.platform.store, runtimeCredentialDecider, stream, command);
+    const result = await this.execute(organizationId, credentialId, command);
     return { token: token.token, token_prefix: token.prefix, position: result.position };
   }
 
   async revoke(organizationId: string, namespaceId: string, credentialId: string, context: CommandContext) {
-    const { target, stream, revoked } = await this.load(organizationId, namespaceId, credentialId);
+    const { target, revoked } = await this.load(organizationId, namespaceId, credentialId);
     if (!revoked) {
       await this.onTarget(() => this.client.revokeCredential(target.base_url, this.credentials.open(target), credentialId,
         { requestId: context.request_id, correlationId: context.correlation_id }), true);
     }
-    return handleCommand(this.platform.store, runtimeCredentialDecider, stream, { type: 'RevokeRuntimeCredential', data: { credential_id: credentialId }, context });
+    return this.execute(organizationId, credentialId, { type: 'RevokeRuntimeCredential', data: { credential_id: credentialId }, context });
+  }
+
+  private execute(organizationId: string, credentialId: string, command: RuntimeCredentialCommand): Promise<HandledCommand<RuntimeCredentialState, RuntimeCredentialEvent>> {
+    return this.commands.execute(new ExecuteRuntimeCredentialCommand(organizationId, credentialId, command));
   }
 
   /** The credential of this organization and the target that holds it; another organization's is not found. */

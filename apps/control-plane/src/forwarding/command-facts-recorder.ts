@@ -8,8 +8,8 @@ import { PLATFORM } from '../platform/platform.tokens';
 
 /**
  * Appends the command facts of one forwarded or refused runtime command to its own stream (by audit
- * id, expected "no stream"), so recording never contends with other commands and a retried append
- * is recognised rather than doubled.
+ * id), so recording never contends with other commands and a retried append is recognised rather
+ * than doubled: the acceptance (if any) first with expected "no stream", then the outcome after it.
  */
 @Injectable()
 export class CommandFactsRecorder {
@@ -17,15 +17,18 @@ export class CommandFactsRecorder {
 
   constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
 
-  async record(command: RuntimeCommandCommand): Promise<GlobalPosition | null> {
+  /** `afterAcceptance`: the command's acceptance was recorded first (revision 0), so the outcome follows it. */
+  async record(command: RuntimeCommandCommand, afterAcceptance = false): Promise<GlobalPosition | null> {
     const organizationId = command.context.organization_id ?? '';
     const auditId = command.data.audit_id;
-    const events = runtimeCommandDecider.decide(command, runtimeCommandDecider.initialState());
+    const state = afterAcceptance ? { status: 'accepted' as const, audit_id: auditId } : runtimeCommandDecider.initialState();
+    const events = runtimeCommandDecider.decide(command, state);
     const metadata = metadataFor(command.context);
+    const first = afterAcceptance ? 1 : 0;
     try {
       const result = await this.platform.store.append(runtimeCommandStream(organizationId, auditId), events.map((event, index) => ({
-        id: deterministicEventId(`runtime-command:${organizationId}:${auditId}`, index), type: event.type, data: event.data, metadata,
-      })), 'no_stream');
+        id: deterministicEventId(`runtime-command:${organizationId}:${auditId}`, first + index), type: event.type, data: event.data, metadata,
+      })), afterAcceptance ? 0n : 'no_stream');
       return result.position;
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError) return null;

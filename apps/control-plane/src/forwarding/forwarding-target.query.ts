@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Platform } from '../platform/platform';
 import { PLATFORM } from '../platform/platform.tokens';
+import { ReplicationRouting } from '../replication/replication-routing';
 
 /** Everything forwarding needs about a namespace, in one read: its place, its organization's standing, its target. */
 export interface ForwardingTarget {
@@ -16,10 +17,19 @@ export interface ForwardingTarget {
 
 @Injectable()
 export class ForwardingTargets {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(@Inject(PLATFORM) private readonly platform: Platform, private readonly replication: ReplicationRouting) {}
 
-  /** The caller's organization's namespace (never another's), or undefined. */
-  find(organizationId: string, namespace: string): Promise<ForwardingTarget | undefined> {
+  /** The caller's organization's namespace (never another's), or undefined; a replicated namespace's current primary, read at this moment. */
+  async find(organizationId: string, namespace: string): Promise<ForwardingTarget | undefined> {
+    const row = await this.placed(organizationId, namespace);
+    if (!row) return row;
+    const primary = await this.replication.currentPrimary(organizationId, row.namespace_id);
+    if (primary === null || primary === row.runtime_target_id) return row;
+    const target = await this.platform.storage.db.selectFrom('runtime_targets').select(['id', 'base_url', 'credential']).where('id', '=', primary).executeTakeFirst();
+    return target ? { ...row, runtime_target_id: target.id, base_url: target.base_url, credential: target.credential } : row;
+  }
+
+  private placed(organizationId: string, namespace: string): Promise<ForwardingTarget | undefined> {
     return this.platform.storage.db.selectFrom('namespaces as n')
       .innerJoin('organizations as o', 'o.id', 'n.organization_id')
       .leftJoin('namespace_placements as p', (join) => join.onRef('p.organization_id', '=', 'n.organization_id')

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { RuntimeCommandCommand } from '../../../../libs/domain/runtime-commands/commands';
 import { ActorSummary, AuthOutcome, RuntimeCommandFacts } from '../../../../libs/domain/runtime-commands/events';
@@ -61,7 +62,9 @@ export class RuntimeCommandForwarder {
   async forward(request: AuthenticatedRequest, reply: FastifyReply, principal: OrganizationPrincipal, namespace: string): Promise<void> {
     const started = performance.now();
     const context = commandContext(request, principal.organization_id);
-    const auditId = newId('aud');
+    // With an Idempotency-Key the audit id (the runtime's X-Request-Id) is the key's own: a retry that
+    // has to be forwarded again (its first attempt crashed) reaches the runtime as the same request.
+    const auditId = request.idempotency ? idempotentAuditId(request.idempotency.scope, request.idempotency.key) : newId('aud');
     void reply.header(AUDIT_ID_HEADER, auditId);
     const runtimePath = runtimePathOf(request.url, namespace);
     const query = forwardedQuery(request.query);
@@ -100,7 +103,7 @@ export class RuntimeCommandForwarder {
     await this.send(placedForwarding, target, runtimePath.path, query, body);
   }
 
-  private async send(forwarding: Forwarding, target: PlacedTarget, path: string, query: Record<string, string>, body: unknown): Promise<void> {
+  private async send(forwarding: Forwarding & { afterAcceptance?: boolean }, target: PlacedTarget, path: string, query: Record<string, string>, body: unknown): Promise<void> {
     const { request, reply, context, base } = forwarding;
     let credential: string;
     try {
@@ -110,6 +113,16 @@ export class RuntimeCommandForwarder {
       throw await this.refusal(forwarding, 'allowed', new ProblemException(503, 'runtime-credential-unavailable', 'Service Unavailable',
         'the runtime target\'s credential cannot be opened with this control plane\'s credential key', { runtime_target_id: target.runtime_target_id }));
     }
+    // The acceptance is on record before the runtime is called; the outcome below follows it in the same stream.
+    const accepted = await this.facts.record({
+      type: 'RecordAcceptedCommand',
+      data: {
+        audit_id: base.audit_id, correlation_id: base.correlation_id, namespace: base.namespace, actor: base.actor, capability: base.capability,
+        resource: base.resource, request_fingerprint: base.request_fingerprint, runtime_target_id: target.runtime_target_id, runtime_namespace: target.runtime_namespace,
+      },
+      context,
+    });
+    forwarding = { ...forwarding, afterAcceptance: accepted !== null };
     let response: ForwardResponse;
     try {
       response = await this.client.forward({
@@ -118,6 +131,11 @@ export class RuntimeCommandForwarder {
         body: body === null ? undefined : JSON.stringify(body), requestId: base.audit_id, correlationId: context.correlation_id,
       });
     } catch (error) {
+      if (isRuntimeClientError(error, 'invalid_response')) {
+        // Too large to relay (DWC_RUNTIME_MAX_RESPONSE_BYTES): recorded, and answered as a bad gateway.
+        await this.record(forwarding, { type: 'RecordForwardedCommand', data: { ...this.finish(forwarding), runtime_outcome: 'response_too_large' }, context });
+        throw new ProblemException(502, 'runtime-response-too-large', 'Bad Gateway', error.message, { runtime_target_id: target.runtime_target_id });
+      }
       if (!isRuntimeClientError(error, 'unreachable') && !isRuntimeClientError(error, 'timeout')) throw error;
       const timedOut = error.kind === 'timeout';
       await this.record(forwarding, { type: 'RecordForwardedCommand', data: { ...this.finish(forwarding), runtime_outcome: error.kind }, context });
@@ -148,11 +166,18 @@ export class RuntimeCommandForwarder {
     return { ...forwarding.base, duration_ms: performance.now() - forwarding.started };
   }
 
-  private async record(forwarding: Forwarding, command: RuntimeCommandCommand): Promise<void> {
-    const position = await this.facts.record(command);
+  private async record(forwarding: Forwarding & { afterAcceptance?: boolean }, command: RuntimeCommandCommand): Promise<void> {
+    const position = await this.facts.record(command, forwarding.afterAcceptance ?? false);
     if (position) void forwarding.reply.header(POSITION_HEADER, formatPosition(position));
   }
 }
+
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+/** `aud_` + 26 base32 characters of a hash of the key's scope and value: the same shape as newId('aud'). */
+export const idempotentAuditId = (scope: string, key: string): string => {
+  const digest = createHash('sha256').update(`${scope}\u0000${key}`).digest();
+  return `aud_${Array.from(digest.subarray(0, 26), (byte) => ALPHABET[byte % 32]).join('')}`;
+};
 
 type PlacedTarget = ForwardingTarget & { runtime_target_id: string; runtime_namespace: string; base_url: string; credential: string };
 const hasTarget = (target: ForwardingTarget): target is PlacedTarget =>

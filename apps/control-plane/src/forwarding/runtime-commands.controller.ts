@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { sql } from 'kysely';
+import { Selectable, sql } from 'kysely';
+import { RuntimeCommandsTable } from '../../../../projections/runtime-commands/runtime-commands.projector';
 import { CurrentPrincipal } from '../auth/decorators';
 import { AuthenticatedRequest, OrganizationPrincipal } from '../auth/principal';
 import { ControlPlaneConfig } from '../config/config';
@@ -13,11 +14,11 @@ import { Platform } from '../platform/platform';
 import { CONFIG, PLATFORM } from '../platform/platform.tokens';
 import { RuntimeCommandsQuery } from './runtime-commands.dto';
 
-interface Row {
-  audit_id: string; occurred_at: Date | string; actor: string; capability: string; resource: string; auth_outcome: string;
-  request_fingerprint: string; runtime_target_id: string | null; runtime_status: number | null; runtime_outcome: string; duration_ms: number;
-  commit_position: bigint | string; prepare_position: bigint | string;
-}
+const LISTED = ['audit_id', 'occurred_at', 'actor', 'capability', 'resource', 'auth_outcome', 'request_fingerprint', 'runtime_target_id',
+  'runtime_status', 'runtime_outcome', 'duration_ms', 'commit_position', 'prepare_position'] as const;
+
+/** The read model's row (its projector's table type), restricted to the listed columns. */
+type Row = Pick<Selectable<RuntimeCommandsTable>, (typeof LISTED)[number]>;
 
 /** Exactly the fields of the contract, in its order. */
 const representation = (row: Row) => ({
@@ -57,8 +58,7 @@ export class RuntimeCommandsController {
     const cursor = decodeCursor(query.cursor, 2);
     if (cursor && !cursor.every((part) => /^\d{1,19}$/.test(part))) throw badRequest('cursor is not a cursor returned by this API', 'cursor');
     let select = this.platform.storage.db.selectFrom('runtime_commands')
-      .select(['audit_id', 'occurred_at', 'actor', 'capability', 'resource', 'auth_outcome', 'request_fingerprint', 'runtime_target_id',
-        'runtime_status', 'runtime_outcome', 'duration_ms', 'commit_position', 'prepare_position'])
+      .select(LISTED)
       .where('organization_id', '=', principal.organization_id).where('namespace', '=', namespace);
     if (query.capability !== undefined) select = select.where('capability', '=', query.capability);
     if (query.auth_outcome !== undefined) select = select.where('auth_outcome', '=', query.auth_outcome);

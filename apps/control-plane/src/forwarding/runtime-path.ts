@@ -25,6 +25,7 @@ export function runtimePathOf(url: string, namespace: string): RuntimePath {
     } catch {
       return { ok: false, path: shown };
     }
+    // eslint-disable-next-line no-control-regex -- refusing control characters in a path segment is the point
     if (segment === '' || decoded === '.' || decoded === '..' || /[/\\\u0000-\u001f]/.test(decoded)) return { ok: false, path: shown };
   }
   return { ok: true, path: `/api/${rest}` };

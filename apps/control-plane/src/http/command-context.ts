@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Actor, CommandContext } from '../../../../libs/domain/shared/event';
 import { AuthenticatedRequest, Principal } from '../auth/principal';
+import { clockOf } from './clock';
 
 export const actorOf = (principal: Principal | undefined): Actor => {
   if (!principal) return { id: 'anonymous', kind: 'system' };
@@ -25,6 +26,6 @@ export function commandContext(request: AuthenticatedRequest, organizationId: st
     actor: actorOf(request.principal),
     request_id: request.id,
     correlation_id: typeof correlation === 'string' && CORRELATION_PATTERN.test(correlation) ? correlation : request.id,
-    now: new Date().toISOString(),
+    now: clockOf(request)().toISOString(),
   };
 }

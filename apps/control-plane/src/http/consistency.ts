@@ -5,6 +5,7 @@ import { ControlPlaneConfig } from '../config/config';
 import { Platform } from '../platform/platform';
 import { CONFIG, PLATFORM } from '../platform/platform.tokens';
 import { badRequest } from './problem';
+import { markLagging } from './lagging-read-model';
 
 export const POSITION_HEADER = 'x-dwc-position';
 
@@ -24,7 +25,9 @@ export class Consistency {
     if (revision !== undefined && revision >= 0n) void reply.header('etag', etagFor(revision));
     if (!position) return;
     void reply.header(POSITION_HEADER, formatPosition(position));
-    await this.platform.runner.waitFor(position, this.config.consistencyWaitMs);
+    const caughtUp = await this.platform.runner.waitFor(position, this.config.consistencyWaitMs);
+    // Not an error: the command is committed. A read that finds nothing now answers 202 (see lagging-read-model.ts).
+    if (!caughtUp) markLagging(reply.request, position);
   }
 
   async beforeQuery(request: FastifyRequest): Promise<void> {

@@ -4,6 +4,8 @@ import { DomainError, DomainErrorCode } from '../../../../libs/domain/shared/err
 import { WrongExpectedRevisionError } from '../../../../libs/event-store/src';
 import { IdempotentReplay } from './idempotency/idempotent-replay';
 import { PROBLEM_BASE, ProblemDetails, ProblemException } from './problem';
+import { acceptedAnswer, laggingPosition } from './lagging-read-model';
+import { isStorageUnavailable, STORAGE_RETRY_AFTER_SECONDS } from './storage-unavailable';
 
 const DOMAIN_STATUS: Record<DomainErrorCode, [number, string, string]> = {
   not_found: [404, 'not-found', 'Not Found'],
@@ -31,6 +33,14 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     const problem = this.toProblem(exception, request);
+    const lagging = laggingPosition(request);
+    if (lagging !== undefined && problem.status === 404) {
+      // Committed, not yet projected: never a 404 for what this very request wrote.
+      const location = reply.getHeader('location');
+      void reply.status(202).header('x-dwc-position', lagging).header('content-type', 'application/json')
+        .send({ ...(typeof location === 'string' ? { location } : {}), ...acceptedAnswer(request, lagging) });
+      return;
+    }
     if (typeof problem.retry_after_seconds === 'number') void reply.header('retry-after', String(problem.retry_after_seconds));
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
   }
@@ -57,6 +67,12 @@ export class ProblemFilter implements ExceptionFilter {
     if (fastifyError?.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       return { type: `${PROBLEM_BASE}${slugFor(fastifyError.statusCode)}`, title: titleFor(fastifyError.statusCode),
         status: fastifyError.statusCode, detail: fastifyError.message, ...instance };
+    }
+    if (isStorageUnavailable(exception)) {
+      this.logger.warn({ err: exception, request_id: request.id }, 'storage unavailable');
+      return { type: `${PROBLEM_BASE}storage-unavailable`, title: 'Service Unavailable', status: 503,
+        detail: 'the database cannot be reached right now; nothing was lost: retry after the indicated time', retry_after_seconds: STORAGE_RETRY_AFTER_SECONDS,
+        ...instance };
     }
     this.logger.error({ err: exception, request_id: request.id }, 'unhandled error');
     return { type: `${PROBLEM_BASE}internal-error`, title: 'Internal Server Error', status: 500,

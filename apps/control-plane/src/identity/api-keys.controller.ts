@@ -1,3 +1,4 @@
+import { clockOf } from '../http/clock';
 import { Body, Controller, Delete, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
@@ -9,6 +10,7 @@ import { CurrentPrincipal } from '../auth/decorators';
 import { AuthenticatedRequest, OrganizationPrincipal } from '../auth/principal';
 import { commandContext } from '../http/command-context';
 import { Consistency } from '../http/consistency';
+import { showOnce } from '../http/lagging-read-model';
 import { newId } from '../http/ids';
 import { decodeCursor, page, pageLimit } from '../http/pagination';
 import { notFoundProblem } from '../http/problem';
@@ -38,14 +40,18 @@ export class ApiKeysController {
   @Post()
   async create(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: OrganizationPrincipal,
     @Body() body: CreateApiKeyDto, @Query() query: DryRunQuery): Promise<void> {
-    if (body.principal_id !== principal.id) await this.authorizer.require(request, principal, 'api_keys.manage', {});
+    if (body.principal_id !== principal.id) {
+      await this.authorizer.require(request, principal, 'api_keys.manage', {});
+      await this.authorizer.requireMayActOn(request, principal, body.principal_id);
+    }
     const organizationId = principal.organization_id;
     const keyId = newId('key');
     const token = generateApiKeyToken(randomBytes);
+    showOnce(request, { id: keyId, token: token.token });
     const outcome = await this.runner.run(reply, new ExecuteApiKeyCommand(organizationId, keyId, {
       type: 'IssueApiKey',
       data: {
-        key_id: keyId, principal_id: body.principal_id, principal_kind: null, name: body.name,
+        key_id: keyId, principal_id: body.principal_id, name: body.name,
         token_prefix: token.token_prefix, secret_hash: token.secret_hash, expires_at: body.expires_at,
       },
       context: commandContext(request, organizationId),
@@ -68,14 +74,14 @@ export class ApiKeysController {
     const limit = pageLimit(query);
     const rows = await this.queries.apiKeys(principal.organization_id, principalId, decodeCursor(query.cursor, 1)?.[0], limit + 1);
     const result = page(rows, limit, (row) => [row.id]);
-    const now = new Date();
+    const now = clockOf(request)();
     return { api_keys: result.items.map((row) => apiKeyRepresentation(row, now)), next_cursor: result.next_cursor };
   }
 
   @Get(':id')
   async get(@Req() request: AuthenticatedRequest, @CurrentPrincipal() principal: OrganizationPrincipal, @Param('id', IdParam) id: string) {
     await this.consistency.beforeQuery(request);
-    return apiKeyRepresentation(await this.authorizedKey(request, principal, id));
+    return apiKeyRepresentation(await this.authorizedKey(request, principal, id), clockOf(request)());
   }
 
   /** Revokes the key, for good. */
@@ -124,6 +130,7 @@ export class ApiKeysController {
     const rotated = outcome.events[0] as ApiKeyRotated;
     // A command replayed after a lost answer carries the first rotation's credential, whose token is gone: null.
     const fresh = rotated.data.token_prefix === token.token_prefix;
+    if (fresh) showOnce(request, { id, token: token.token, previous_token_valid_until: rotated.data.previous_valid_until });
     respond(reply, 200, {
       ...(await this.read(principal.organization_id, id)), token: fresh ? token.token : null,
       previous_token_valid_until: rotated.data.previous_valid_until,
@@ -135,6 +142,8 @@ export class ApiKeysController {
     const row = await this.queries.apiKey(principal.organization_id, id);
     if (!row || row.principal_id !== principal.id) await this.authorizer.require(request, principal, 'api_keys.manage', {});
     if (!row) throw notFoundProblem(`api key ${id}`);
+    // Managing another principal's key never grants more than the caller holds (an admin never acts on an owner's keys).
+    if (row.principal_id !== principal.id) await this.authorizer.requireMayActOn(request, principal, row.principal_id);
     return row;
   }
 

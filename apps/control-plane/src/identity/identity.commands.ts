@@ -1,11 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
-  AddServiceAccount, AddUser, ApiKeyCommand, apiKeyDecider, apiKeyStream, ChangeMemberRole, membershipDecider, membershipStream,
-  principalOf, PrincipalKind, RoleBindingsCommand, roleBindingsDecider, roleBindingsStream,
+  ApiKeyCommand, apiKeyDecider, apiKeyStream, membershipDecider, membershipStream,
+  MembershipCommand, principalOf, PrincipalKind, RoleBindingsCommand, roleBindingsDecider, roleBindingsStream,
 } from '../../../../libs/domain/identity';
 import { DomainEvent } from '../../../../libs/domain/shared/event';
 import { EventStore, GlobalPosition, handleCommand, HandleOptions, loadState } from '../../../../libs/event-store/src';
+import { CommandRequest } from '../platform/command-request';
 import { Platform } from '../platform/platform';
 import { PLATFORM } from '../platform/platform.tokens';
 
@@ -18,14 +19,16 @@ export interface IdentityOutcome {
 
 /** Nest command messages: the pure domain command plus the stream's key. */
 export class ExecuteMembershipCommand {
-  constructor(readonly organizationId: string, readonly command: AddUser | ChangeMemberRole | AddServiceAccount,
-    readonly options: HandleOptions = {}) {}
+  constructor(readonly organizationId: string, readonly command: MembershipCommand, readonly options: HandleOptions = {}) {}
 }
+/** Role-binding and key commands as callers send them: the principal's kind is the handler's to look up. */
+export type RoleBindingsRequest = CommandRequest<RoleBindingsCommand, 'CreateRoleBinding', 'principal_kind'>;
+export type ApiKeyRequest = CommandRequest<ApiKeyCommand, 'IssueApiKey', 'principal_kind'>;
 export class ExecuteRoleBindingsCommand {
-  constructor(readonly organizationId: string, readonly command: RoleBindingsCommand, readonly options: HandleOptions = {}) {}
+  constructor(readonly organizationId: string, readonly command: RoleBindingsRequest, readonly options: HandleOptions = {}) {}
 }
 export class ExecuteApiKeyCommand {
-  constructor(readonly organizationId: string, readonly keyId: string, readonly command: ApiKeyCommand, readonly options: HandleOptions = {}) {}
+  constructor(readonly organizationId: string, readonly keyId: string, readonly command: ApiKeyRequest, readonly options: HandleOptions = {}) {}
 }
 
 /** The principal's kind from the membership stream (the source of truth), or null when it is no current principal. */
@@ -46,11 +49,10 @@ export class MembershipCommandHandler implements ICommandHandler<ExecuteMembersh
 export class RoleBindingsCommandHandler implements ICommandHandler<ExecuteRoleBindingsCommand, IdentityOutcome> {
   constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
   async execute({ organizationId, command, options }: ExecuteRoleBindingsCommand): Promise<IdentityOutcome> {
-    if (command.type === 'CreateRoleBinding') {
-      const principalKind = await principalKindOf(this.platform.store, organizationId, command.data.principal_id);
-      command = { ...command, data: { ...command.data, principal_kind: principalKind } };
-    }
-    return handleCommand(this.platform.store, roleBindingsDecider, roleBindingsStream(organizationId), command, options);
+    const complete: RoleBindingsCommand = command.type === 'CreateRoleBinding'
+      ? { ...command, data: { ...command.data, principal_kind: await principalKindOf(this.platform.store, organizationId, command.data.principal_id) } }
+      : command;
+    return handleCommand(this.platform.store, roleBindingsDecider, roleBindingsStream(organizationId), complete, options);
   }
 }
 
@@ -58,10 +60,9 @@ export class RoleBindingsCommandHandler implements ICommandHandler<ExecuteRoleBi
 export class ApiKeyCommandHandler implements ICommandHandler<ExecuteApiKeyCommand, IdentityOutcome> {
   constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
   async execute({ organizationId, keyId, command, options }: ExecuteApiKeyCommand): Promise<IdentityOutcome> {
-    if (command.type === 'IssueApiKey') {
-      const principalKind = await principalKindOf(this.platform.store, organizationId, command.data.principal_id);
-      command = { ...command, data: { ...command.data, principal_kind: principalKind } };
-    }
-    return handleCommand(this.platform.store, apiKeyDecider, apiKeyStream(organizationId, keyId), command, options);
+    const complete: ApiKeyCommand = command.type === 'IssueApiKey'
+      ? { ...command, data: { ...command.data, principal_kind: await principalKindOf(this.platform.store, organizationId, command.data.principal_id) } }
+      : command;
+    return handleCommand(this.platform.store, apiKeyDecider, apiKeyStream(organizationId, keyId), complete, options);
   }
 }

@@ -7,6 +7,7 @@ import { CurrentPrincipal } from '../auth/decorators';
 import { AuthenticatedRequest, OrganizationPrincipal } from '../auth/principal';
 import { commandContext } from '../http/command-context';
 import { Consistency } from '../http/consistency';
+import { showOnce } from '../http/lagging-read-model';
 import { newId } from '../http/ids';
 import { decodeCursor, page, pageLimit, PageQuery } from '../http/pagination';
 import { notFoundProblem } from '../http/problem';
@@ -44,6 +45,7 @@ export class MembersController {
     // From the event, not the id generated above: a retried command answers with the original user.
     const userId = (outcome.events[0] as UserAdded).data.user_id;
     void reply.header('location', `/api/v1/members/${userId}`);
+    showOnce(request, { id: userId });
     respond(reply, 201, await this.read(organizationId, userId));
   }
 
@@ -68,6 +70,7 @@ export class MembersController {
   async changeRole(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: OrganizationPrincipal,
     @Param('id', IdParam) id: string, @Body() body: ChangeMemberRoleDto, @Query() query: DryRunQuery): Promise<void> {
     await this.authorizer.require(request, principal, 'members.manage', {});
+    await this.authorizer.requireMayActOn(request, principal, id, { organization_role: body.organization_role });
     const organizationId = principal.organization_id;
     const outcome = await this.runner.run(reply, new ExecuteMembershipCommand(organizationId, {
       type: 'ChangeMemberRole', data: { member_id: id, organization_role: body.organization_role }, context: commandContext(request, organizationId),
@@ -80,6 +83,7 @@ export class MembersController {
   async remove(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: OrganizationPrincipal,
     @Param('id', IdParam) id: string, @Query() query: DryRunQuery): Promise<void> {
     await this.authorizer.require(request, principal, 'members.manage', {});
+    await this.authorizer.requireMayActOn(request, principal, id);
     const organizationId = principal.organization_id;
     const outcome = await this.runner.run(reply, new RemovePrincipal(organizationId, {
       type: 'RemoveMember', data: { member_id: id }, context: commandContext(request, organizationId),

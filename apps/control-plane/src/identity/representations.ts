@@ -1,3 +1,4 @@
+import { Selectable } from 'kysely';
 import { ApiKeysTable } from '../../../../projections/api-keys/api-keys.projector';
 import { MembersTable } from '../../../../projections/members/members.projector';
 import { RoleBindingsTable } from '../../../../projections/role-bindings/role-bindings.projector';
@@ -8,7 +9,7 @@ import { scopeOf } from '../auth/stored-binding';
 const iso = (value: Date | string) => new Date(value).toISOString();
 const isoOrNull = (value: Date | string | null) => (value === null ? null : iso(value));
 
-export type MemberRow = MembersTable;
+export type MemberRow = Selectable<MembersTable>;
 
 export const memberRepresentation = (row: MemberRow) => ({
   id: row.principal_id, email: row.email, organization_role: row.organization_role, state: row.state,
@@ -19,14 +20,14 @@ export const serviceAccountRepresentation = (row: MemberRow) => ({
   id: row.principal_id, name: row.name, state: row.state, created_at: iso(row.created_at),
 });
 
-export type RoleBindingRow = RoleBindingsTable;
+export type RoleBindingRow = Selectable<RoleBindingsTable>;
 
 export const roleBindingRepresentation = (row: RoleBindingRow) => ({
   id: row.id, principal_id: row.principal_id, principal_kind: row.principal_kind, role: row.role, scope: scopeOf(row), created_at: iso(row.created_at),
 });
 
 /** A key as listed: its read-model row with the last use (kept apart to avoid a write per request). */
-export type ApiKeyRow = ApiKeysTable & { last_used_at: Date | string | null };
+export type ApiKeyRow = Selectable<ApiKeysTable> & { last_used_at: Date | null };
 
 export const apiKeyRepresentation = (row: ApiKeyRow, now = new Date()) => ({
   id: row.id, name: row.name, principal_id: row.principal_id, principal_kind: row.principal_kind, token_prefix: row.token_prefix,

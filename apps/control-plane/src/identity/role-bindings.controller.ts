@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
-import { RoleBindingCreated } from '../../../../libs/domain/identity';
+import { BindingRole, RoleBindingCreated } from '../../../../libs/domain/identity';
 import { Authorizer } from '../auth/authorizer';
 import { CurrentPrincipal } from '../auth/decorators';
 import { AuthenticatedRequest, OrganizationPrincipal } from '../auth/principal';
@@ -37,10 +37,11 @@ export class RoleBindingsController {
     await this.authorizer.require(request, principal, 'role_bindings.manage', {});
     const organizationId = principal.organization_id;
     const scope = await this.scopes.resolve(organizationId, body.scope);
+    if (BindingRole.is(body.role)) await this.authorizer.requireMayActOn(request, principal, body.principal_id, { binding: { role: body.role, scope } });
     const outcome = await this.runner.run(reply, new ExecuteRoleBindingsCommand(organizationId, {
       type: 'CreateRoleBinding',
       // principal_kind is resolved by the handler from the membership stream (null: no such current principal → 404).
-      data: { binding_id: newId('rb'), principal_id: body.principal_id, principal_kind: null, role: body.role, scope },
+      data: { binding_id: newId('rb'), principal_id: body.principal_id, role: body.role, scope },
       context: commandContext(request, organizationId),
     }, { dryRun: isDryRun(query) }));
     if (!outcome) return;
@@ -71,6 +72,7 @@ export class RoleBindingsController {
     @Param('id', IdParam) id: string, @Query() query: DryRunQuery): Promise<void> {
     await this.authorizer.require(request, principal, 'role_bindings.manage', {});
     const organizationId = principal.organization_id;
+    await this.authorizer.requireMayActOn(request, principal, { binding_id: id });
     const outcome = await this.runner.run(reply, new ExecuteRoleBindingsCommand(organizationId, {
       type: 'DeleteRoleBinding', data: { binding_id: id }, context: commandContext(request, organizationId),
     }, { dryRun: isDryRun(query) }));

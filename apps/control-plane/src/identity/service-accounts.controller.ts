@@ -66,6 +66,7 @@ export class ServiceAccountsController {
   async remove(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: OrganizationPrincipal,
     @Param('id', IdParam) id: string, @Query() query: DryRunQuery): Promise<void> {
     await this.authorizer.require(request, principal, 'service_accounts.manage', {});
+    await this.authorizer.requireMayActOn(request, principal, id);
     const organizationId = principal.organization_id;
     const outcome = await this.runner.run(reply, new RemovePrincipal(organizationId, {
       type: 'RemoveServiceAccount', data: { service_account_id: id }, context: commandContext(request, organizationId),

@@ -1,18 +1,17 @@
-import { Inject } from '@nestjs/common';
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomBytes } from 'node:crypto';
 import { generateApiKeyToken } from '../../../../libs/auth/src/api-key-token';
-import { apiKeyDecider, apiKeyStream, membershipDecider, membershipStream } from '../../../../libs/domain/identity';
-import { organizationDecider } from '../../../../libs/domain/tenancy/organization/decider';
-import { organizationStream } from '../../../../libs/domain/tenancy/streams';
+import { OrganizationState } from '../../../../libs/domain/tenancy/organization/decider';
 import { CommandContext } from '../../../../libs/domain/shared/event';
-import { GlobalPosition, handleCommand } from '../../../../libs/event-store/src';
-import { newId } from '../http/ids';
-import { Platform } from '../platform/platform';
-import { PLATFORM } from '../platform/platform.tokens';
+import { GlobalPosition, HandledCommand } from '../../../../libs/event-store/src';
+import { derivedId, newId } from '../http/ids';
+import { ExecuteApiKeyCommand, ExecuteMembershipCommand, IdentityOutcome } from '../identity/identity.commands';
+import { crashPoint } from '../platform/crash-point';
+import { ExecuteOrganizationCommand } from '../tenancy/tenancy.commands';
 
 export class BootstrapOrganization {
-  constructor(readonly name: string, readonly ownerEmail: string, readonly context: CommandContext) {}
+  /** `retryable`: the request has an Idempotency-Key, so a retry must land on the same organization. */
+  constructor(readonly name: string, readonly ownerEmail: string, readonly context: CommandContext, readonly retryable = false) {}
 }
 
 export interface BootstrappedOrganization {
@@ -24,30 +23,42 @@ export interface BootstrappedOrganization {
 
 /**
  * Creates an organization, its owner and the owner's first key: three aggregates, three appends.
- * Each step's command id derives from the request's, so a retry after a crash completes the
- * missing steps without duplicating the done ones.
+ * With an Idempotency-Key the ids and each step's command id derive from the request's command id,
+ * so a retry after a crash or a lost answer completes the same organization instead of making a
+ * second one. The first token is never stored: when the key was already issued by an earlier attempt,
+ * it is rotated (no grace) so this answer can show a token that works and the lost one does not.
  */
 @CommandHandler(BootstrapOrganization)
 export class BootstrapOrganizationHandler implements ICommandHandler<BootstrapOrganization, BootstrappedOrganization> {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(private readonly commands: CommandBus) {}
 
-  async execute({ name, ownerEmail, context }: BootstrapOrganization): Promise<BootstrappedOrganization> {
-    const organizationId = newId('org');
-    const ownerId = newId('usr');
-    const keyId = newId('key');
+  async execute({ name, ownerEmail, context, retryable }: BootstrapOrganization): Promise<BootstrappedOrganization> {
+    // Without an Idempotency-Key nothing can retry this command, so ids keep their creation-time order.
+    const id = (prefix: string, step: string) => (retryable ? derivedId(prefix, `${context.command_id}:${step}`) : newId(prefix));
+    const organizationId = id('org', 'organization');
+    const ownerId = id('usr', 'owner');
+    const keyId = id('key', 'key');
     const step = (n: string): CommandContext => ({ ...context, organization_id: organizationId, command_id: `${context.command_id}:${n}` });
-    const store = this.platform.store;
-
-    const organization = await handleCommand(store, organizationDecider, organizationStream(organizationId),
-      { type: 'CreateOrganization', data: { organization_id: organizationId, name }, context: step('organization') });
-    const membership = await handleCommand(store, membershipDecider, membershipStream(organizationId),
-      { type: 'AddUser', data: { user_id: ownerId, email: ownerEmail, organization_role: 'owner' }, context: step('owner') });
+    const organization: HandledCommand<OrganizationState, unknown> = await this.commands.execute(new ExecuteOrganizationCommand(organizationId,
+      { type: 'CreateOrganization', data: { organization_id: organizationId, name }, context: step('organization') }));
+    crashPoint('bootstrap:organization');
+    const membership: IdentityOutcome = await this.commands.execute(new ExecuteMembershipCommand(organizationId,
+      { type: 'AddUser', data: { user_id: ownerId, email: ownerEmail, organization_role: 'owner' }, context: step('owner') }));
+    crashPoint('bootstrap:owner');
     const token = generateApiKeyToken(randomBytes);
-    const key = await handleCommand(store, apiKeyDecider, apiKeyStream(organizationId, keyId), {
+    let key: IdentityOutcome = await this.commands.execute(new ExecuteApiKeyCommand(organizationId, keyId, {
       type: 'IssueApiKey',
-      data: { key_id: keyId, principal_id: ownerId, principal_kind: 'user', name: 'owner bootstrap key', token_prefix: token.token_prefix, secret_hash: token.secret_hash },
+      data: { key_id: keyId, principal_id: ownerId, name: 'owner bootstrap key', token_prefix: token.token_prefix, secret_hash: token.secret_hash },
       context: step('key'),
-    });
+    }));
+    const issuedHash = (key.events[0]?.data as { secret_hash?: string } | undefined)?.secret_hash;
+    if (issuedHash !== token.secret_hash) {
+      key = await this.commands.execute(new ExecuteApiKeyCommand(organizationId, keyId, {
+        type: 'RotateApiKey',
+        data: { key_id: keyId, new_token_prefix: token.token_prefix, new_secret_hash: token.secret_hash, grace_seconds: 0 },
+        context: step(`key:rotate:${token.token_prefix}`),
+      }));
+    }
     const orgState = organization.state;
     const owner = membership.events[0] as { data: { user_id: string; email: string } };
     return {

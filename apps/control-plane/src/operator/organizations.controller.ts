@@ -2,9 +2,11 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Put, Post, Query, Req, 
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
-import { organizationDecider } from '../../../../libs/domain/tenancy/organization/decider';
-import { organizationStream } from '../../../../libs/domain/tenancy/streams';
-import { handleCommand } from '../../../../libs/event-store/src';
+import { Selectable } from 'kysely';
+import { OrganizationsTable } from '../../../../projections/organizations/organizations.projector';
+import { OrganizationState } from '../../../../libs/domain/tenancy/organization/decider';
+import { HandledCommand } from '../../../../libs/event-store/src';
+import { ExecuteOrganizationCommand } from '../tenancy/tenancy.commands';
 import { OperatorOnly } from '../auth/decorators';
 import { AuthenticatedRequest } from '../auth/principal';
 import { commandContext } from '../http/command-context';
@@ -18,7 +20,7 @@ import { BillingRestrictionDto, CreateOrganizationDto } from './dto/operator.dto
 
 const ORGANIZATION_ID = /^org_[0-9a-z]{26}$/;
 
-const representation = (row: { id: string; name: string; billing_restricted: boolean; restriction_reason: string | null; created_at: Date | string }) => ({
+const representation = (row: Selectable<OrganizationsTable>) => ({
   id: row.id, name: row.name, created_at: new Date(row.created_at).toISOString(),
   billing_restriction: { restricted: row.billing_restricted, reason: row.restriction_reason },
 });
@@ -38,7 +40,7 @@ export class OrganizationsController {
   @HttpCode(201)
   async create(@Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: CreateOrganizationDto) {
     const result: BootstrappedOrganization = await this.commands.execute(
-      new BootstrapOrganization(body.name, body.owner_email, commandContext(request, null)));
+      new BootstrapOrganization(body.name, body.owner_email, commandContext(request, null), request.idempotency !== undefined));
     await this.consistency.afterCommand(reply, result.position);
     void reply.header('location', `/api/v1/operator/organizations/${result.organization.id}`);
     return { organization: result.organization, owner: result.owner, api_key: result.api_key };
@@ -65,8 +67,8 @@ export class OrganizationsController {
   async restrict(@Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply,
     @Param('id') id: string, @Body() body: BillingRestrictionDto) {
     await this.read(id);
-    const result = await handleCommand(this.platform.store, organizationDecider, organizationStream(id),
-      { type: 'SetBillingRestriction', data: { restricted: body.restricted, reason: body.reason }, context: commandContext(request, id) });
+    const result: HandledCommand<OrganizationState, unknown> = await this.commands.execute(new ExecuteOrganizationCommand(id,
+      { type: 'SetBillingRestriction', data: { restricted: body.restricted, reason: body.reason }, context: commandContext(request, id) }));
     await this.consistency.afterCommand(reply, result.position, result.revision);
     return representation(await this.read(id));
   }

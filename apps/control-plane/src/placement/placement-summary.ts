@@ -1,5 +1,5 @@
 import { Kysely } from 'kysely';
-import { Database } from '../../../../libs/read-model/src/database';
+import { Database } from '../platform/database';
 
 /** A namespace's active placement as the namespace representation shows it. */
 export interface PlacementSummary {

@@ -37,6 +37,8 @@ export class PlacementController {
     const organizationId = principal.organization_id;
     const change = await this.placement.assign(organizationId, namespace, body.runtime_target_id, commandContext(request, organizationId));
     await this.consistency.afterCommand(reply, change.position);
+    // 202: the target has not answered yet; the provisioning process goes on and records the outcome.
+    void reply.status(change.settled ? 200 : 202);
     return this.read(organizationId, namespace);
   }
 
@@ -48,6 +50,7 @@ export class PlacementController {
     const organizationId = principal.organization_id;
     const change = await this.placement.migrate(organizationId, namespace, body.to_runtime_target_id, body.reason, commandContext(request, organizationId));
     await this.consistency.afterCommand(reply, change.position);
+    void reply.status(change.settled ? 201 : 202);
     const current = await this.read(organizationId, namespace);
     const migration = change.migration;
     return {

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { PlacementLookups } from '../../../../libs/domain/placement/namespace-placement/commands';
 import { namespacePlacementDecider, NamespacePlacementState } from '../../../../libs/domain/placement/namespace-placement/decider';
-import { NamespaceMigrated } from '../../../../libs/domain/placement/namespace-placement/events';
+import { NamespaceMigrated, NamespacePlacementEvent } from '../../../../libs/domain/placement/namespace-placement/events';
 import { deriveRuntimeNamespace } from '../../../../libs/domain/placement/runtime-namespace';
 import { namespacePlacementStream } from '../../../../libs/domain/placement/streams';
 import { notFound } from '../../../../libs/domain/shared/errors';
@@ -9,16 +10,21 @@ import { CommandContext } from '../../../../libs/domain/shared/event';
 import { namespaceDecider } from '../../../../libs/domain/tenancy/namespace/decider';
 import { organizationDecider } from '../../../../libs/domain/tenancy/organization/decider';
 import { namespaceStream, organizationStream } from '../../../../libs/domain/tenancy/streams';
-import { comparePositions, GlobalPosition, handleCommand, loadState } from '../../../../libs/event-store/src';
+import { comparePositions, GlobalPosition, HandledCommand, loadState } from '../../../../libs/event-store/src';
+import { ControlPlaneConfig } from '../config/config';
+import { PROCESS_DEFAULTS } from '../config/process-config';
 import { Platform } from '../platform/platform';
-import { PLATFORM } from '../platform/platform.tokens';
+import { crashPoint } from '../platform/crash-point';
+import { CONFIG, PLATFORM } from '../platform/platform.tokens';
 import { RuntimeTargetQueries, RuntimeTargetRow } from '../runtime-targets/runtime-target.queries';
-import { NamespaceProvisioner } from './namespace-provisioner';
+import { ExecutePlacementCommand } from './placement.commands';
 import { RuntimeNamespaceClaims } from './runtime-namespace-claims';
 
 export interface PlacementChange {
   /** Global position of the last event written (null: nothing changed). */
   readonly position: GlobalPosition | null;
+  /** True when provisioning on the target has an outcome (provisioned or failed); false: it goes on in its process. */
+  readonly settled: boolean;
   readonly migration?: NamespaceMigrated['data'];
 }
 
@@ -26,7 +32,6 @@ interface Loaded {
   readonly namespace: { readonly name: string; readonly id: string };
   readonly target: RuntimeTargetRow | undefined;
   readonly lookups: PlacementLookups;
-  readonly stream: string;
   readonly placement: NamespacePlacementState;
 }
 
@@ -34,16 +39,18 @@ const later = (a: GlobalPosition | null, b: GlobalPosition | null) => (a === nul
 
 /**
  * Assignment and migration: load what the rules need, check them before anything is written (so a
- * refusal claims no name), claim the runtime namespace on the target, record the placement, then
- * provision the namespace on the target and record the outcome.
+ * refusal claims no name), claim the runtime namespace on the target and record the placement. The
+ * namespace-provisioning process creates it on the target and records the outcome; the request waits
+ * a short bound for that outcome and otherwise answers while the process goes on.
  */
 @Injectable()
 export class PlacementService {
   constructor(
     @Inject(PLATFORM) private readonly platform: Platform,
+    @Inject(CONFIG) private readonly config: ControlPlaneConfig,
+    private readonly commands: CommandBus,
     private readonly targets: RuntimeTargetQueries,
     private readonly claims: RuntimeNamespaceClaims,
-    private readonly provisioner: NamespaceProvisioner,
   ) {}
 
   /** Rules only: throws what `assign` would (404 target or namespace, 403 billing-restricted, 409 placed elsewhere). */
@@ -68,13 +75,13 @@ export class PlacementService {
       context,
     }, loaded.placement);
     const runtimeNamespace = current?.runtime_namespace ?? await this.claims.claim(organizationId, loaded.namespace, runtimeTargetId, context);
-    const assigned = await handleCommand(this.platform.store, namespacePlacementDecider, loaded.stream, {
+    crashPoint('placement:claimed');
+    const assigned: HandledCommand<NamespacePlacementState, NamespacePlacementEvent> = await this.commands.execute(new ExecutePlacementCommand(organizationId, loaded.namespace.id, {
       type: 'AssignRuntimeTarget',
       data: { ...loaded.lookups, runtime_target_id: runtimeTargetId, runtime_namespace: runtimeNamespace },
       context: { ...context, command_id: `${context.command_id}:assign` },
-    });
-    const provisioned = await this.provisionIfNeeded(organizationId, loaded, assigned.state, context);
-    return { position: later(assigned.position, provisioned) };
+    }));
+    return this.settle(organizationId, loaded.namespace.id, assigned.position);
   }
 
   async migrate(organizationId: string, namespace: string, toRuntimeTargetId: string, reason: string, context: CommandContext): Promise<PlacementChange> {
@@ -86,31 +93,37 @@ export class PlacementService {
     });
     namespacePlacementDecider.decide(command(deriveRuntimeNamespace(organizationId, namespace)), loaded.placement);
     const runtimeNamespace = await this.claims.claim(organizationId, loaded.namespace, toRuntimeTargetId, context);
-    const migrated = await handleCommand(this.platform.store, namespacePlacementDecider, loaded.stream, command(runtimeNamespace));
-    const provisioned = await this.provisionIfNeeded(organizationId, loaded, migrated.state, context);
+    const migrated: HandledCommand<NamespacePlacementState, NamespacePlacementEvent> = await this.commands.execute(
+      new ExecutePlacementCommand(organizationId, loaded.namespace.id, command(runtimeNamespace)));
     const event = migrated.events.find((e) => e.type === 'NamespaceMigrated') as NamespaceMigrated | undefined;
-    return { position: later(migrated.position, provisioned), migration: event?.data };
+    return { ...await this.settle(organizationId, loaded.namespace.id, migrated.position), migration: event?.data };
   }
 
-  private async provisionIfNeeded(organizationId: string, loaded: Loaded, state: NamespacePlacementState, context: CommandContext) {
-    if (state.status !== 'placed' || state.current.provisioning.status === 'provisioned' || !loaded.target) return null;
-    if (state.current.runtime_target_id !== loaded.target.id) return null;
-    const result = await this.provisioner.provision(organizationId, loaded.namespace, loaded.target, state.current.runtime_namespace, context);
-    return result.position;
+  /** Waits (bounded) for the provisioning outcome the process records on the placement stream. */
+  private async settle(organizationId: string, namespaceId: string, position: GlobalPosition | null): Promise<PlacementChange> {
+    const stream = namespacePlacementStream(organizationId, namespaceId);
+    const deadline = Date.now() + (this.config.provisioningWaitMs ?? PROCESS_DEFAULTS.provisioningWaitMs);
+    for (;;) {
+      const recorded = await this.platform.store.readStream(stream);
+      const state = recorded.reduce((s, e) => namespacePlacementDecider.evolve(s, e as unknown as NamespacePlacementEvent), namespacePlacementDecider.initialState());
+      const last = recorded.length > 0 ? recorded[recorded.length - 1].position : null;
+      const settled = state.status !== 'placed' || state.current.provisioning.status !== 'pending';
+      if (settled || Date.now() >= deadline) return { position: later(position, settled ? last : position), settled };
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   private async load(organizationId: string, namespace: string, runtimeTargetId: string): Promise<Loaded> {
     const { state } = await loadState(this.platform.store, namespaceDecider, namespaceStream(organizationId, namespace));
     if (state.status !== 'active') throw notFound(`namespace ${namespace}`);
     const target = await this.targets.visible(organizationId, runtimeTargetId);
-    const stream = namespacePlacementStream(organizationId, state.id);
-    const placement = await loadState(this.platform.store, namespacePlacementDecider, stream);
+    const placement = await loadState(this.platform.store, namespacePlacementDecider, namespacePlacementStream(organizationId, state.id));
     const lookups: PlacementLookups = {
       namespace: { name: state.name, id: state.id },
       target: target ? { id: target.id, organization_id: target.organization_id } : null,
       organization_restricted: await this.restricted(organizationId),
     };
-    return { namespace: { name: state.name, id: state.id }, target, lookups, stream, placement: placement.state };
+    return { namespace: { name: state.name, id: state.id }, target, lookups, placement: placement.state };
   }
 
   private async restricted(organizationId: string): Promise<boolean> {

@@ -1,12 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { runtimeNamespaceClaimDecider } from '../../../../libs/domain/placement/runtime-namespace-claim/decider';
+import { Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { deriveRuntimeNamespace } from '../../../../libs/domain/placement/runtime-namespace';
-import { runtimeNamespaceClaimStream } from '../../../../libs/domain/placement/streams';
 import { conflict, DomainError } from '../../../../libs/domain/shared/errors';
 import { CommandContext } from '../../../../libs/domain/shared/event';
-import { handleCommand } from '../../../../libs/event-store/src';
-import { Platform } from '../platform/platform';
-import { PLATFORM } from '../platform/platform.tokens';
+import { ExecuteRuntimeNamespaceClaimCommand } from './placement.commands';
 
 const MAX_CANDIDATES = 10;
 
@@ -16,17 +13,17 @@ const MAX_CANDIDATES = 10;
  */
 @Injectable()
 export class RuntimeNamespaceClaims {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(private readonly commands: CommandBus) {}
 
   async claim(organizationId: string, namespace: { name: string; id: string }, runtimeTargetId: string, context: CommandContext): Promise<string> {
     for (let attempt = 0; attempt < MAX_CANDIDATES; attempt++) {
       const runtimeNamespace = deriveRuntimeNamespace(organizationId, namespace.name, attempt);
       try {
-        await handleCommand(this.platform.store, runtimeNamespaceClaimDecider, runtimeNamespaceClaimStream(runtimeTargetId, runtimeNamespace), {
+        await this.commands.execute(new ExecuteRuntimeNamespaceClaimCommand(runtimeTargetId, runtimeNamespace, {
           type: 'ClaimRuntimeNamespace',
           data: { runtime_target_id: runtimeTargetId, runtime_namespace: runtimeNamespace, namespace: namespace.name, namespace_id: namespace.id },
           context: { ...context, command_id: `${context.command_id}:claim:${runtimeTargetId}:${attempt}` },
-        });
+        }));
         return runtimeNamespace;
       } catch (error) {
         if (!(error instanceof DomainError && error.code === 'conflict')) throw error;

@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { runtimeTargetDecider } from '../../../../libs/domain/placement/runtime-target/decider';
 import { RuntimeTargetHealthStatus } from '../../../../libs/domain/placement/runtime-target/events';
-import { runtimeTargetStream } from '../../../../libs/domain/placement/streams';
 import { CommandContext } from '../../../../libs/domain/shared/event';
-import { handleCommand } from '../../../../libs/event-store/src';
 import { RuntimeClient } from '../../../../libs/runtime-client/src';
 import { ControlPlaneConfig } from '../config/config';
 import { DEFAULT_PROBE_INTERVAL_MS } from '../config/runtime-target-config';
@@ -12,6 +10,7 @@ import { Platform } from '../platform/platform';
 import { CONFIG, PLATFORM } from '../platform/platform.tokens';
 import { RUNTIME_CLIENT } from './runtime-client.provider';
 import { RuntimeTargetQueries, RuntimeTargetRow } from './runtime-target.queries';
+import { ExecuteRuntimeTargetCommand } from './runtime-targets.commands';
 
 /** Work that runs on the prober's schedule after each round of probes (the usage collector), on the targets found ready. */
 export interface ProbeRoundHook {
@@ -44,6 +43,7 @@ export class RuntimeTargetProber implements OnApplicationBootstrap, OnModuleDest
     @Inject(RUNTIME_CLIENT) private readonly client: RuntimeClient,
     private readonly queries: RuntimeTargetQueries,
     @Inject(PROBE_ROUND_HOOKS) private readonly hooks: readonly ProbeRoundHook[],
+    private readonly commands: CommandBus,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -83,9 +83,9 @@ export class RuntimeTargetProber implements OnApplicationBootstrap, OnModuleDest
     const known = this.lastSeen.get(target.id) ?? (target.health_status as RuntimeTargetHealthStatus);
     if (known === status || this.stopped) return result.ready;
     try {
-      await handleCommand(this.platform.store, runtimeTargetDecider, runtimeTargetStream(target.organization_id, target.id), {
+      await this.commands.execute(new ExecuteRuntimeTargetCommand(target.organization_id, target.id, {
         type: 'RecordRuntimeTargetHealth', data: { status, detail: result.detail }, context: systemContext(target.organization_id, 'runtime-target-prober'),
-      });
+      }));
       this.lastSeen.set(target.id, status);
     } catch (error) {
       this.logger.error({ err: error, runtime_target_id: target.id }, 'could not record a health change');

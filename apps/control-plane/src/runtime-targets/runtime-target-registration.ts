@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { FastifyReply } from 'fastify';
 import { normalizeBaseUrl } from '../../../../libs/domain/placement/runtime-target/base-url';
-import { runtimeTargetDecider } from '../../../../libs/domain/placement/runtime-target/decider';
-import { runtimeTargetStream } from '../../../../libs/domain/placement/streams';
-import { handleCommand } from '../../../../libs/event-store/src';
+import { RuntimeTargetState } from '../../../../libs/domain/placement/runtime-target/decider';
+import { HandledCommand } from '../../../../libs/event-store/src';
 import { RuntimeClient, TargetRefusal } from '../../../../libs/runtime-client/src';
 import { AuthenticatedRequest } from '../auth/principal';
 import { commandContext } from '../http/command-context';
@@ -18,8 +18,11 @@ import { CredentialCipher } from './credential-cipher';
 import { RUNTIME_CLIENT } from './runtime-client.provider';
 import { RegisterRuntimeTargetDto } from './runtime-target.dto';
 import { RuntimeTargetQueries } from './runtime-target.queries';
+import { ExecuteRuntimeTargetCommand } from './runtime-targets.commands';
 import { runtimeTargetRepresentation } from './runtime-target.representation';
 import { issueIngestToken } from './secret-tokens';
+import { asPlatformCall } from '../../../../libs/runtime-client/src';
+import { showOnce } from '../http/lagging-read-model';
 
 /** The namespace sent with the verification call: cluster info answers for any, and every server has this one. */
 const VERIFICATION_NAMESPACE = 'default';
@@ -44,6 +47,7 @@ export class RuntimeTargetRegistration {
     private readonly queries: RuntimeTargetQueries,
     private readonly consistency: Consistency,
     @Inject(CONFIG) private readonly config: ControlPlaneConfig,
+    private readonly commands: CommandBus,
   ) {}
 
   async register(request: AuthenticatedRequest, reply: FastifyReply, ownerOrganizationId: string | null, body: RegisterRuntimeTargetDto) {
@@ -56,16 +60,20 @@ export class RuntimeTargetRegistration {
       }
     }
     const context = commandContext(request, ownerOrganizationId);
-    const verified = await this.client.verifyTarget(baseUrl, body.credential, VERIFICATION_NAMESPACE, {
+    // The platform's own targets may sit on internal addresses; an organization's are checked on every connection.
+    const verify = () => this.client.verifyTarget(baseUrl, body.credential, VERIFICATION_NAMESPACE, {
       requestId: context.request_id, correlationId: context.correlation_id,
     });
+    const verified = ownerOrganizationId === null ? await asPlatformCall(verify) : await verify();
     if (!verified.ok) {
       throw new ProblemException(422, 'runtime-target-unverified', 'Unprocessable Content',
-        `the runtime target could not be verified (${verified.reason}): ${verified.detail}`, { reason: verified.reason, field: fieldFor(verified.reason) });
+        // Never what answered there (a body, a message): an internal service's reply must not leak through this error.
+        `the runtime target could not be verified (${verified.reason})`, { reason: verified.reason, field: fieldFor(verified.reason) });
     }
     const runtimeTargetId = newId('rt');
     const ingest = issueIngestToken();
-    const result = await handleCommand(this.platform.store, runtimeTargetDecider, runtimeTargetStream(ownerOrganizationId, runtimeTargetId), {
+    showOnce(reply.request, { id: runtimeTargetId, ingest_token: ingest.token });
+    const result: HandledCommand<RuntimeTargetState, unknown> = await this.commands.execute(new ExecuteRuntimeTargetCommand(ownerOrganizationId, runtimeTargetId, {
       type: 'RegisterRuntimeTarget',
       data: {
         runtime_target_id: runtimeTargetId, owner_organization_id: ownerOrganizationId, name: body.name, base_url: baseUrl,
@@ -74,7 +82,7 @@ export class RuntimeTargetRegistration {
         verification: { server_id: verified.info.server_id, server_version: verified.info.version, control_plane_version: verified.info.control_plane.version },
       },
       context,
-    });
+    }));
     await this.consistency.afterCommand(reply, result.position, result.revision);
     const row = await this.queries.visible(ownerOrganizationId, runtimeTargetId);
     if (!row) throw notFoundProblem(`runtime target ${runtimeTargetId}`);

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Selectable } from 'kysely';
 import { RuntimeTargetsTable } from '../../../../projections/runtime-targets/runtime-targets.projector';
+import { isWellFormedId } from '../http/well-formed-id';
 import { Platform } from '../platform/platform';
 import { PLATFORM } from '../platform/platform.tokens';
 
@@ -17,6 +18,7 @@ export class RuntimeTargetQueries {
 
   /** The target, if this organization may use it (its own or a platform one); null organization: the operator's view. */
   visible(organizationId: string | null, id: string): Promise<RuntimeTargetRow | undefined> {
+    if (!isWellFormedId(id)) return Promise.resolve(undefined);
     let query = this.db.selectFrom('runtime_targets').selectAll().where('id', '=', id);
     if (organizationId !== null) query = query.where((eb) => eb.or([eb('organization_id', '=', organizationId), eb('organization_id', 'is', null)]));
     return query.executeTakeFirst();

@@ -1,9 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { FastifyReply } from 'fastify';
-import { HandledCommand } from '../../../../libs/event-store/src';
+import { deterministicEventId, HandledCommand } from '../../../../libs/event-store/src';
+import { namespaceDeletion } from '../../../../libs/domain/tenancy/namespace-deletion/process';
+import { ControlPlaneConfig } from '../config/config';
+import { Platform } from '../platform/platform';
+import { CONFIG, PLATFORM } from '../platform/platform.tokens';
+import { Processes } from '../processes/processes.service';
 import { NamespaceState } from '../../../../libs/domain/tenancy/namespace/decider';
 import { DNS_LABEL } from '../../../../libs/domain/tenancy/names';
 import { Authorizer } from '../auth/authorizer';
@@ -37,6 +42,9 @@ export class NamespacesController {
     private readonly consistency: Consistency,
     private readonly authorizer: Authorizer,
     private readonly placement: PlacementService,
+    private readonly processes: Processes,
+    @Inject(PLATFORM) private readonly platform: Platform,
+    @Inject(CONFIG) private readonly config: ControlPlaneConfig,
   ) {}
 
   @Post('projects/:project/environments/:environment/namespaces')
@@ -53,11 +61,12 @@ export class NamespacesController {
     }
     const result: HandledCommand<NamespaceState, unknown> = await this.commands.execute(new ExecuteNamespaceCommand(organizationId, body.name, {
       type: 'CreateNamespace',
-      data: { namespace_id: newId('ns'), name: body.name, project, environment, description: body.description, organization_restricted: false },
+      data: { namespace_id: newId('ns'), name: body.name, project, environment, description: body.description },
       context,
     }));
     const placed = body.runtime_target_id === undefined ? null : await this.placement.assign(organizationId, body.name, body.runtime_target_id, context);
     await this.consistency.afterCommand(reply, placed?.position ?? result.position, result.revision);
+    if (placed && !placed.settled) void reply.status(202);
     void reply.header('location', `/api/v1/namespaces/${body.name}`);
     return this.read(organizationId, body.name);
   }
@@ -102,10 +111,16 @@ export class NamespacesController {
     @CurrentPrincipal() principal: OrganizationPrincipal, @Param('namespace', NameParam) namespace: string) {
     await this.readAuthorized(request, principal, namespace, 'namespace.manage');
     const organizationId = principal.organization_id;
+    const context = commandContext(request, organizationId);
     const result: HandledCommand<NamespaceState, unknown> = await this.commands.execute(new ExecuteNamespaceCommand(organizationId, namespace, {
-      type: 'DeleteNamespace', data: {}, context: commandContext(request, organizationId),
+      type: 'DeleteNamespace', data: {}, context,
     }, { expectedRevision: expectedRevisionFrom(request) }));
-    await this.consistency.afterCommand(reply, result.position);
+    // The namespace-deletion process revokes its runtime credentials, disables and releases its runtime
+    // namespaces and deletes the bindings on it; 202 when that goes on past the wait.
+    const cleaned = await this.processes.runner.waitFor(namespaceDeletion.name, `${organizationId}:${deterministicEventId(context.command_id, 0)}`,
+      (envelope) => envelope.status === 'completed' || envelope.status === 'failed', this.config.consistencyWaitMs);
+    await this.consistency.afterCommand(reply, cleaned ? await this.platform.store.lastCommittedPosition() : result.position);
+    if (!cleaned) void reply.status(202);
   }
 
   private async listVisible(request: AuthenticatedRequest, principal: OrganizationPrincipal,
@@ -118,7 +133,8 @@ export class NamespacesController {
       (row) => this.authorizer.can(principal, bindings, 'namespace.read', { project: row.project, environment: row.environment, namespace: row.name }),
       (row) => row.name, decodeCursor(query.cursor, 1)?.[0], limit);
     const result = page(rows, limit, (row) => [row.name]);
-    return { namespaces: result.items.map(namespaceRepresentation), next_cursor: result.next_cursor };
+    const items = await this.queries.withReplication(principal.organization_id, result.items);
+    return { namespaces: items.map(namespaceRepresentation), next_cursor: result.next_cursor };
   }
 
   /** The namespace's place in the tree decides the rights on it, so it is read before the check; unseen is 404. */

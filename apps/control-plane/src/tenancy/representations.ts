@@ -1,11 +1,16 @@
+import { Selectable } from 'kysely';
+import { EnvironmentsTable } from '../../../../projections/environments/environments.projector';
+import { NamespacesTable } from '../../../../projections/namespaces/namespaces.projector';
+import { ProjectsTable } from '../../../../projections/projects/projects.projector';
 import { etagFor } from '../http/consistency';
 import { PlacementSummary } from '../placement/placement-summary';
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 
-export interface ProjectRow { id: string; name: string; description: string; created_at: Date | string; updated_at: Date | string; resource_version: bigint | string }
-export interface EnvironmentRow extends ProjectRow { project: string }
-export interface NamespaceRow extends EnvironmentRow { environment: string; state: string; placement?: PlacementSummary | null }
+/** Rows as the projectors declare their tables; a namespace as listed also carries its active placement. */
+export type ProjectRow = Selectable<ProjectsTable>;
+export type EnvironmentRow = Selectable<EnvironmentsTable>;
+export type NamespaceRow = Selectable<NamespacesTable> & { placement?: PlacementSummary | null; replication?: object | null };
 
 export const projectRepresentation = (row: ProjectRow) => ({
   id: row.id, name: row.name, description: row.description,
@@ -23,7 +28,7 @@ export const environmentRepresentation = (row: EnvironmentRow) => ({
 export const namespaceRepresentation = (row: NamespaceRow) => ({
   id: row.id, name: row.name, project: row.project, environment: row.environment, description: row.description,
   state: row.state, active_runtime_target: row.placement?.runtime_target ?? null,
-  runtime_namespace: row.placement?.runtime_namespace ?? null, provisioning: row.placement?.provisioning ?? null, replication: null,
+  runtime_namespace: row.placement?.runtime_namespace ?? null, provisioning: row.placement?.provisioning ?? null, replication: row.replication ?? null,
   created_at: iso(row.created_at), updated_at: iso(row.updated_at),
   resource_version: String(row.resource_version), etag: etagFor(row.resource_version),
 });

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { replicationSummary } from '../replication/replication-routing';
 import { Platform } from '../platform/platform';
 import { PLATFORM } from '../platform/platform.tokens';
 import { withPlacements } from '../placement/placement-summary';
@@ -37,7 +38,9 @@ export class TenancyQueries {
   async namespace(organizationId: string, name: string): Promise<NamespaceRow | undefined> {
     const row = await this.db.selectFrom('namespaces').selectAll().where('organization_id', '=', organizationId)
       .where('name', '=', name).where('state', '!=', 'deleted').executeTakeFirst();
-    return row && (await withPlacements(this.db, organizationId, [row]))[0];
+    if (!row) return undefined;
+    const [placed] = await withPlacements(this.db, organizationId, [row]);
+    return { ...placed, replication: await replicationSummary(this.platform, organizationId, row.id) };
   }
 
   async namespaces(organizationId: string, filter: { project?: string; environment?: string }, after: string | undefined, limit: number): Promise<NamespaceRow[]> {
@@ -46,5 +49,13 @@ export class TenancyQueries {
     if (filter.environment !== undefined) query = query.where('environment', '=', filter.environment);
     if (after !== undefined) query = query.where('name', '>', after);
     return withPlacements(this.db, organizationId, await query.orderBy('name').limit(limit).execute());
+  }
+
+  /**
+   * The listed rows with their `replication` field, as a single namespace reads it: from each
+   * enrollment's stream (an unreplicated namespace's stream is empty). Called on the visible page only.
+   */
+  withReplication(organizationId: string, rows: readonly NamespaceRow[]): Promise<NamespaceRow[]> {
+    return Promise.all(rows.map(async (row) => ({ ...row, replication: await replicationSummary(this.platform, organizationId, row.id) })));
   }
 }

@@ -24,19 +24,19 @@ export class IngestTokenGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const retryAfter = this.throttle.retryAfterSeconds(request.ip);
-    if (retryAfter > 0) {
-      throw new ProblemException(429, 'too-many-failed-authentications', 'Too Many Requests',
-        `too many failed authentications from this client; retry after ${retryAfter} s`, { retry_after_seconds: retryAfter });
-    }
     const token = bearerOf(request);
     const wellFormed = token !== undefined && INGEST_TOKEN_PATTERN.test(token);
     const hash = wellFormed ? sha256Hex(token) : null;
     const target = hash ? await this.targets.byIngestTokenHash(hash) : undefined;
     if (!target || !hash || !sameHash(hash, target.ingest_token_hash)) {
-      this.throttle.recordFailure(request.ip);
+      // Checked first, counted and throttled only on failure: a valid ingest token is never refused.
+      const retryAfter = this.throttle.recordFailure(request.ip);
       const reason = token === undefined ? 'missing_credentials' : wellFormed ? 'unknown_ingest_token' : 'not_an_ingest_token';
-      await this.denials.record(request, { organization_id: null, principal_id: null, key_prefix: wellFormed ? token.slice(0, 16) : null, status: 401, reason });
+      await this.denials.record(request, { organization_id: null, principal_id: null, key_prefix: wellFormed ? token.slice(0, 16) : null, status: retryAfter > 0 ? 429 : 401, reason });
+      if (retryAfter > 0) {
+        throw new ProblemException(429, 'too-many-failed-authentications', 'Too Many Requests',
+          `too many failed authentications from this client; retry after ${retryAfter} s`, { retry_after_seconds: retryAfter });
+      }
       throw new ProblemException(401, 'unauthorized', 'Unauthorized', 'send Authorization: Bearer <the runtime target\'s dwi_ ingest token>', { reason });
     }
     // Records are idempotent by record_id; an Idempotency-Key would share one cache scope across targets, so it is ignored.

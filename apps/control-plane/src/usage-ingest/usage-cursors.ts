@@ -1,7 +1,19 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { sql } from 'kysely';
+import { ColumnType, sql } from 'kysely';
 import { Platform } from '../platform/platform';
 import { PLATFORM } from '../platform/platform.tokens';
+
+/** Where each runtime target's usage feed was pulled up to. */
+export interface UsagePullCursorsTable {
+  runtime_target_id: string;
+  cursor: string | null;
+  records_pulled: ColumnType<bigint | string, string, string>;
+  updated_at: ColumnType<Date | string, Date, Date>;
+}
+
+export interface UsagePullCursorTables {
+  usage_pull_cursors: UsagePullCursorsTable;
+}
 
 /**
  * Where each target's usage feed was read up to. Saved after the page's records are recorded, so a

@@ -1,4 +1,6 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { AuthenticatedRequest } from '../auth/principal';
+import { clockOf } from '../http/clock';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { IngestTokenOnly } from '../auth/decorators';
 import { UsageIngestion } from '../billing/usage-ingestion';
@@ -21,8 +23,8 @@ export class UsageRecordsController {
 
   @Post()
   @HttpCode(200)
-  async report(@IngestingTarget() target: RuntimeTargetRow, @Body() body: UsageReportDto) {
-    const results = await this.ingestion.ingest(target.id, body.records, new Date(), this.placements.lookup);
+  async report(@Req() request: AuthenticatedRequest, @IngestingTarget() target: RuntimeTargetRow, @Body() body: UsageReportDto) {
+    const results = await this.ingestion.ingest(target.id, body.records, clockOf(request)(), this.placements.lookup);
     const count = (status: string) => results.filter((r) => r.status === status).length;
     return { runtime_target_id: target.id, accepted: count('accepted'), duplicate: count('duplicate'), rejected: count('rejected'), results };
   }

@@ -18,7 +18,7 @@ export const bearerToken = (authorization: string | undefined): string | null =>
 };
 
 const credentialUsable = (credential: CredentialRecord, now: Date): boolean =>
-  credential.revoked_at === null && (credential.expires_at === null || Date.parse(credential.expires_at) > now.getTime());
+  credential.revoked_at === null && !credential.suspended_at && (credential.expires_at === null || Date.parse(credential.expires_at) > now.getTime());
 
 /**
  * The principal comes from the authenticated credential only; identity headers a caller forwards

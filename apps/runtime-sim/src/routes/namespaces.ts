@@ -43,8 +43,9 @@ export const registerNamespaces = (app: FastifyInstance, ctx: RouteContext): voi
       const v = new Validator(body);
       const description = v.has('description') ? (v.string('description', { max: 1000 }) ?? null) : current.description;
       const retention = v.integer('retention_days', { min: 1, max: 365 }) ?? current.retention_days;
+      const status = v.oneOf('status', ['active', 'disabled'] as const) ?? current.status;
       v.done();
-      const updated: NamespaceRecord = { ...current, description, retention_days: retention, updated_at: state.now() };
+      const updated: NamespaceRecord = { ...current, description, retention_days: retention, status, updated_at: state.now() };
       state.namespaces.set(updated.name, updated);
       return { status: 200, body: { ...updated } };
     }),

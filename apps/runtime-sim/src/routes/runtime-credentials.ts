@@ -136,4 +136,19 @@ export const registerRuntimeCredentials = (app: FastifyInstance, ctx: RouteConte
       return { status: 200, body: serialize(revoked) };
     }),
   );
+
+  // **Assumed**: suspend and resume (a billing restriction on the Cloud side); both idempotent, a revoked credential stays revoked.
+  for (const [action, suspended] of [['suspend', true], ['resume', false]] as const) {
+    app.post(
+      `/api/runtime-credentials/:id/${action}`,
+      guarded(ctx, admin, ({ params }) => {
+        checkId(params.id);
+        const current = existing(params.id);
+        const already = Boolean(current.suspended_at) === suspended;
+        const next: CredentialRecord = already ? current : { ...current, suspended_at: suspended ? state.now() : null, updated_at: state.now() };
+        state.credentials.set(params.id, next);
+        return { status: 200, body: serialize(next) };
+      }),
+    );
+  }
 };

@@ -63,6 +63,10 @@ export const runNotActive = (w: WorkflowRecord, command: string): SimHttpError =
   });
 
 /** The runtime-side failover fence: a secondary namespace takes no workflow writes. */
+/** Assumed, like the status field: a disabled namespace refuses writes. */
+export const namespaceDisabled = (namespace: string): SimHttpError =>
+  new SimHttpError(409, 'namespace_disabled', `Namespace '${namespace}' is disabled on this target.`, { namespace });
+
 export const namespaceNotActive = (replication: ReplicationRecord): SimHttpError =>
   new SimHttpError(409, 'namespace_not_active', `Namespace '${replication.namespace}' is a replication secondary on this target; writes go to the primary.`, {
     namespace: replication.namespace,

@@ -4,7 +4,7 @@ import { SimHttpError, validationFailed } from '../http/errors';
 import { GuardSpec, RouteContext, guarded } from '../http/guard';
 import { JsonObject, Validator } from '../http/validator';
 import { WorkflowRecord } from '../state/records';
-import { commandResult, describe, instanceNotFound, namespaceNotActive, runNotActive, summary } from './workflow-views';
+import { commandResult, describe, instanceNotFound, namespaceDisabled, namespaceNotActive, runNotActive, summary } from './workflow-views';
 
 /** How the simulated workflows answer queries and completed updates; tests may replace it. */
 export interface WorkflowBehaviour {
@@ -46,6 +46,7 @@ export const registerWorkflows = (app: FastifyInstance, ctx: RouteContext, behav
     return workflow;
   };
   const writable = (namespace: string): void => {
+    if (state.namespaces.get(namespace)?.status === 'disabled') throw namespaceDisabled(namespace);
     if (!state.isWritable(namespace)) throw namespaceNotActive(state.replicationOf(namespace));
   };
   const running = (workflow: WorkflowRecord, command: string): void => {

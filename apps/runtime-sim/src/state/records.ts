@@ -11,7 +11,8 @@ export interface NamespaceRecord {
   readonly name: string;
   readonly description: string | null;
   readonly retention_days: number;
-  readonly status: 'active';
+  /** Assumed: a disabled namespace refuses workflow commands (Cloud disables the one of a deleted namespace). */
+  readonly status: 'active' | 'disabled';
   readonly external_payload_storage: null;
   readonly created_at: string;
   readonly updated_at: string;
@@ -55,6 +56,8 @@ export interface CredentialRecord {
   readonly token_prefix: string;
   readonly expires_at: string | null;
   readonly revoked_at: string | null;
+  /** **Assumed**: a suspended credential authenticates nothing until resumed (billing restriction). */
+  readonly suspended_at?: string | null;
   readonly rotated_at: string | null;
   readonly created_at: string;
   readonly updated_at: string;

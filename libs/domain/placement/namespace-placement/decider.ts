@@ -64,8 +64,18 @@ export const namespacePlacementDecider: Decider<NamespacePlacementState, Namespa
         const { runtime_target_id, runtime_namespace } = command.data;
         const namespace = checkLookups(command.data, runtime_target_id, organization_id, runtime_namespace);
         if (state.status === 'placed') {
-          // Assigning the target it already has is a no-op (PUT is idempotent); anything else is a migration.
-          if (state.current.runtime_target_id === runtime_target_id) return [];
+          // Assigning the target it already has is a no-op (PUT is idempotent), or a new try after a failed provisioning;
+          // anything else is a migration.
+          if (state.current.runtime_target_id === runtime_target_id) {
+            if (state.current.provisioning.status !== 'failed') return [];
+            return [{
+              type: 'NamespaceProvisioningRetried',
+              data: {
+                organization_id, namespace: state.namespace, namespace_id: state.namespace_id, runtime_target_id,
+                runtime_namespace: state.current.runtime_namespace, retried_at: now,
+              },
+            }];
+          }
           throw conflict('the namespace already has a runtime target; changing it is a migration (POST …/migrations)', 'runtime_target_id');
         }
         return [{
@@ -132,6 +142,8 @@ export const namespacePlacementDecider: Decider<NamespacePlacementState, Namespa
           current: { runtime_target_id: to_runtime_target_id, runtime_namespace: to_runtime_namespace, since: migrated_at, provisioning: { status: 'pending', detail: null } },
         };
       }
+      case 'NamespaceProvisioningRetried':
+        return state.status === 'placed' ? { ...state, current: { ...state.current, provisioning: { status: 'pending', detail: null } } } : state;
       case 'NamespaceProvisioned':
         return state.status === 'placed' ? { ...state, current: { ...state.current, provisioning: { status: 'provisioned', detail: null } } } : state;
       case 'NamespaceProvisioningFailed':

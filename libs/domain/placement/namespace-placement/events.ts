@@ -32,6 +32,13 @@ export type NamespaceProvisioningFailed = DomainEvent<'NamespaceProvisioningFail
   readonly failed_at: string;
 }>;
 
+/** Provisioning failed and the namespace was assigned to the same target again: it is tried anew. */
+export type NamespaceProvisioningRetried = DomainEvent<'NamespaceProvisioningRetried', PlacementFacts & {
+  readonly runtime_target_id: string;
+  readonly runtime_namespace: string;
+  readonly retried_at: string;
+}>;
+
 /**
  * A deliberate move to another runtime target. New commands go to the new target; runs already in
  * flight stay on the previous one (`in_flight_runs`), which is not drained or copied by Cloud.
@@ -46,9 +53,10 @@ export type NamespaceMigrated = DomainEvent<'NamespaceMigrated', PlacementFacts 
   readonly migrated_at: string;
 }>;
 
-export type NamespacePlacementEvent = NamespaceRuntimeTargetAssigned | NamespaceProvisioned | NamespaceProvisioningFailed | NamespaceMigrated;
+export type NamespacePlacementEvent =
+  | NamespaceRuntimeTargetAssigned | NamespaceProvisioned | NamespaceProvisioningFailed | NamespaceProvisioningRetried | NamespaceMigrated;
 
 export const NamespacePlacementEvent = Object.freeze({
-  types: Object.freeze(['NamespaceRuntimeTargetAssigned', 'NamespaceProvisioned', 'NamespaceProvisioningFailed', 'NamespaceMigrated'] as const),
+  types: Object.freeze(['NamespaceRuntimeTargetAssigned', 'NamespaceProvisioned', 'NamespaceProvisioningFailed', 'NamespaceProvisioningRetried', 'NamespaceMigrated'] as const),
   is: (event: DomainEvent): event is NamespacePlacementEvent => (NamespacePlacementEvent.types as readonly string[]).includes(event.type),
 });

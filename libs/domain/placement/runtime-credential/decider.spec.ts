@@ -17,6 +17,24 @@ const issue = (overrides: Partial<IssueRuntimeCredential['data']> = {}): Runtime
   },
   context,
 });
+const ABANDON_AT = '2026-05-01T00:01:00.000Z';
+const request = (overrides: Partial<IssueRuntimeCredential['data']> = {}): RuntimeCredentialCommand => {
+  const command = issue(overrides) as IssueRuntimeCredential;
+  return { ...command, type: 'RequestRuntimeCredential', data: { ...command.data, abandon_at: ABANDON_AT } };
+};
+const requested: RuntimeCredentialEvent = {
+  type: 'RuntimeCredentialRequested',
+  data: {
+    organization_id: ORG, credential_id: 'rcr_1', namespace: 'orders', namespace_id: 'ns_1', name: 'worker fleet', role: 'worker',
+    runtime_target_id: 'rt_a', runtime_namespace: 'abc-orders', token_prefix: 'dwr_AAAAAAAA', token_hash: 'a'.repeat(64),
+    requested_at: NOW, abandon_at: ABANDON_AT,
+  },
+};
+const abandon = (): RuntimeCredentialCommand => ({ type: 'AbandonRuntimeCredential', data: { credential_id: 'rcr_1', reason: 'no outcome in time' }, context });
+const abandoned: RuntimeCredentialEvent = {
+  type: 'RuntimeCredentialAbandoned',
+  data: { organization_id: ORG, credential_id: 'rcr_1', namespace: 'orders', reason: 'no outcome in time', abandoned_at: NOW },
+};
 const issued: RuntimeCredentialEvent = {
   type: 'RuntimeCredentialIssued',
   data: {
@@ -37,9 +55,26 @@ describe('runtime credentials', () => {
     expect(runtimeCredentialStream('org_1', 'rcr_1')).toBe('runtime_credential-org_1.rcr_1');
   });
 
-  it('issue with the token prefix and hash only', () => {
-    given([]).when(issue()).then([issued]);
+  it('record the intent first, then the outcome, with the token prefix and hash only', () => {
+    given([]).when(request()).then([requested]);
+    given([requested]).when(issue()).then([issued]);
+    expect(Object.keys(requested.data)).not.toContain('token');
     expect(Object.keys(issued.data)).not.toContain('token');
+  });
+
+  it('issue only what was requested, once', () => {
+    given([]).when(issue()).thenFails('already_exists');
+    given([requested]).when(request()).thenFails('already_exists');
+    given([requested, issued]).when(issue()).thenFails('already_exists');
+    given([requested]).when(issue({ token_hash: 'c'.repeat(64) })).thenFails('conflict', /match/);
+  });
+
+  it('abandon a request without an outcome, after which its outcome is refused', () => {
+    given([requested]).when(abandon()).then([abandoned]);
+    given([requested, abandoned]).when(issue()).thenFails('conflict', /abandoned/);
+    given([requested, issued]).when(abandon()).then([]);
+    given([requested, abandoned]).when(abandon()).then([]);
+    given([requested, abandoned]).when(revoke()).thenFails('not_found');
   });
 
   it.each([
@@ -48,22 +83,22 @@ describe('runtime credentials', () => {
     ['a token instead of a hash', { token_hash: 'dwr_secret' }, /token_hash/],
     ['an empty name', { name: '' }, /name/],
   ] as const)('refuse %s', (_, overrides, message) => {
-    given([]).when(issue(overrides)).thenFails('invalid', message);
+    given([]).when(request(overrides)).thenFails('invalid', message);
   });
 
   it('rotate to a new token, never to the same one, and not once revoked', () => {
-    given([issued]).when(rotate()).then([{
+    given([requested, issued]).when(rotate()).then([{
       type: 'RuntimeCredentialRotated',
       data: { organization_id: ORG, credential_id: 'rcr_1', namespace: 'orders', token_prefix: 'dwr_BBBBBBBB', token_hash: 'b'.repeat(64), previous_token_prefix: 'dwr_AAAAAAAA', rotated_at: NOW },
     }]);
-    given([issued]).when(rotate('a'.repeat(64))).thenFails('invalid', /differ/);
-    given([issued, revoked]).when(rotate()).thenFails('conflict', /revoked/);
+    given([requested, issued]).when(rotate('a'.repeat(64))).thenFails('invalid', /differ/);
+    given([requested, issued, revoked]).when(rotate()).thenFails('conflict', /revoked/);
   });
 
   it('revoke once; another organization sees no such credential', () => {
-    given([issued]).when(revoke()).then([revoked]);
-    given([issued, revoked]).when(revoke()).then([]);
-    given([issued]).when(revoke('org_other')).thenFails('not_found');
+    given([requested, issued]).when(revoke()).then([revoked]);
+    given([requested, issued, revoked]).when(revoke()).then([]);
+    given([requested, issued]).when(revoke('org_other')).thenFails('not_found');
     given([]).when(revoke()).thenFails('not_found');
   });
 });

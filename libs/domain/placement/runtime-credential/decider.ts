@@ -2,7 +2,7 @@ import { assertNever, Decider } from '../../shared/decider';
 import { alreadyExists, conflict, invalid, notFound } from '../../shared/errors';
 import { requireDisplayName, SHA256_HEX } from '../labels';
 import { isRuntimeNamespace } from '../runtime-namespace';
-import { RuntimeCredentialCommand } from './commands';
+import { IssueRuntimeCredential, RequestRuntimeCredential, RuntimeCredentialCommand } from './commands';
 import { RuntimeCredentialEvent, RuntimeCredentialRole } from './events';
 
 export const RUNTIME_TOKEN_PREFIX_PATTERN = /^dwr_[A-Za-z0-9_-]{8}$/;
@@ -19,6 +19,8 @@ interface CredentialFacts {
 
 export type RuntimeCredentialState =
   | { readonly status: 'absent' }
+  | ({ readonly status: 'requested' } & CredentialFacts)
+  | ({ readonly status: 'abandoned' } & CredentialFacts)
   | ({ readonly status: 'active' } & CredentialFacts)
   | ({ readonly status: 'revoked' } & CredentialFacts);
 
@@ -31,11 +33,27 @@ const requireHash = (value: string) => {
   return value;
 };
 
-/** The credential of the caller's organization, or not found (another organization's id looks absent). */
+/** The issued credential of the caller's organization, or not found (another organization's id looks absent). */
 const existing = (state: RuntimeCredentialState, id: string, organizationId: string | null) => {
-  if (state.status === 'absent' || state.credential_id !== id || state.organization_id !== organizationId) throw notFound('runtime credential');
+  if (state.status !== 'active' && state.status !== 'revoked') throw notFound('runtime credential');
+  if (state.credential_id !== id || state.organization_id !== organizationId) throw notFound('runtime credential');
   return state;
 };
+
+function validRequest(command: RequestRuntimeCredential | IssueRuntimeCredential) {
+  const organization_id = command.context.organization_id;
+  if (!organization_id) throw invalid('a runtime credential belongs to an organization');
+  const d = command.data;
+  if (!CREDENTIAL_ID.test(d.credential_id)) throw invalid('credential_id is malformed', 'credential_id');
+  const name = requireDisplayName(d.name);
+  if (d.role !== 'client' && d.role !== 'worker') throw invalid('role must be client or worker', 'role');
+  if (!isRuntimeNamespace(d.runtime_namespace)) throw invalid('runtime_namespace is malformed', 'runtime_namespace');
+  return {
+    organization_id, credential_id: d.credential_id, namespace: d.namespace, namespace_id: d.namespace_id, name, role: d.role,
+    runtime_target_id: d.runtime_target_id, runtime_namespace: d.runtime_namespace,
+    token_prefix: requirePrefix(d.token_prefix), token_hash: requireHash(d.token_hash),
+  };
+}
 
 export const runtimeCredentialDecider: Decider<RuntimeCredentialState, RuntimeCredentialCommand, RuntimeCredentialEvent> = Object.freeze({
   initialState: (): RuntimeCredentialState => ({ status: 'absent' }),
@@ -43,23 +61,23 @@ export const runtimeCredentialDecider: Decider<RuntimeCredentialState, RuntimeCr
   decide(command: RuntimeCredentialCommand, state: RuntimeCredentialState): readonly RuntimeCredentialEvent[] {
     const { context } = command;
     switch (command.type) {
-      case 'IssueRuntimeCredential': {
-        const organization_id = context.organization_id;
-        if (!organization_id) throw invalid('a runtime credential belongs to an organization');
-        const d = command.data;
-        if (!CREDENTIAL_ID.test(d.credential_id)) throw invalid('credential_id is malformed', 'credential_id');
-        const name = requireDisplayName(d.name);
-        if (d.role !== 'client' && d.role !== 'worker') throw invalid('role must be client or worker', 'role');
-        if (!isRuntimeNamespace(d.runtime_namespace)) throw invalid('runtime_namespace is malformed', 'runtime_namespace');
-        const token_prefix = requirePrefix(d.token_prefix);
-        const token_hash = requireHash(d.token_hash);
+      case 'RequestRuntimeCredential': {
+        const facts = validRequest(command);
         if (state.status !== 'absent') throw alreadyExists('runtime credential', 'credential_id');
+        return [{ type: 'RuntimeCredentialRequested', data: { ...facts, requested_at: context.now, abandon_at: command.data.abandon_at } }];
+      }
+      case 'IssueRuntimeCredential': {
+        const facts = validRequest(command);
+        if (state.status === 'abandoned') throw conflict('the runtime credential request was abandoned; issue a new one', 'credential_id');
+        if (state.status !== 'requested') throw alreadyExists('runtime credential', 'credential_id');
+        if (state.token_hash !== facts.token_hash || state.organization_id !== facts.organization_id) throw conflict('the outcome does not match the request', 'credential_id');
+        return [{ type: 'RuntimeCredentialIssued', data: { ...facts, issued_at: context.now } }];
+      }
+      case 'AbandonRuntimeCredential': {
+        if (state.status !== 'requested' || state.credential_id !== command.data.credential_id || state.organization_id !== context.organization_id) return [];
         return [{
-          type: 'RuntimeCredentialIssued',
-          data: {
-            organization_id, credential_id: d.credential_id, namespace: d.namespace, namespace_id: d.namespace_id, name, role: d.role,
-            runtime_target_id: d.runtime_target_id, runtime_namespace: d.runtime_namespace, token_prefix, token_hash, issued_at: context.now,
-          },
+          type: 'RuntimeCredentialAbandoned',
+          data: { organization_id: state.organization_id, credential_id: state.credential_id, namespace: state.namespace, reason: command.data.reason, abandoned_at: context.now },
         }];
       }
       case 'RotateRuntimeCredential': {
@@ -91,14 +109,20 @@ export const runtimeCredentialDecider: Decider<RuntimeCredentialState, RuntimeCr
 
   evolve(state: RuntimeCredentialState, event: RuntimeCredentialEvent): RuntimeCredentialState {
     switch (event.type) {
+      case 'RuntimeCredentialRequested': {
+        const { organization_id, credential_id, namespace, role, token_prefix, token_hash } = event.data;
+        return { status: 'requested', organization_id, credential_id, namespace, role, token_prefix, token_hash };
+      }
       case 'RuntimeCredentialIssued': {
         const { organization_id, credential_id, namespace, role, token_prefix, token_hash } = event.data;
         return { status: 'active', organization_id, credential_id, namespace, role, token_prefix, token_hash };
       }
+      case 'RuntimeCredentialAbandoned':
+        return state.status === 'requested' ? { ...state, status: 'abandoned' } : state;
       case 'RuntimeCredentialRotated':
         return state.status === 'active' ? { ...state, token_prefix: event.data.token_prefix, token_hash: event.data.token_hash } : state;
       case 'RuntimeCredentialRevoked':
-        return state.status === 'absent' ? state : { ...state, status: 'revoked' };
+        return state.status === 'active' ? { ...state, status: 'revoked' } : state;
       default:
         return assertNever(event);
     }

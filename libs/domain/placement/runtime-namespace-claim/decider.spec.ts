@@ -28,6 +28,30 @@ describe('ClaimRuntimeNamespace', () => {
   });
 });
 
+describe('ReleaseRuntimeNamespace', () => {
+  const release = (namespace_id = 'ns_1', organization_id = 'org_test') => ({
+    type: 'ReleaseRuntimeNamespace' as const,
+    data: { runtime_target_id: 'rt_a', runtime_namespace: 'abc-orders', namespace_id },
+    context: testContext({ organization_id, now: NOW }),
+  });
+  const released = {
+    type: 'RuntimeNamespaceReleased' as const,
+    data: { organization_id: 'org_test', runtime_target_id: 'rt_a', runtime_namespace: 'abc-orders', namespace_id: 'ns_1', released_at: NOW },
+  };
+
+  it('frees the name of a deleted namespace for the next claim, by any namespace', () => {
+    given([claimed]).when(release()).then([released]);
+    given([claimed, released]).when(claim('ns_2')).then([{ ...claimed, data: { ...claimed.data, namespace_id: 'ns_2' } }]);
+  });
+
+  it('changes nothing for a free name or for a namespace that does not hold it', () => {
+    given([]).when(release()).then([]);
+    given([claimed, released]).when(release()).then([]);
+    given([claimed]).when(release('ns_2')).then([]);
+    given([claimed]).when(release('ns_1', 'org_other')).then([]);
+  });
+});
+
 describe('deriveRuntimeNamespace', () => {
   const org = 'org_01hzy3k4m5n6p7q8r9s0t1v2w3';
 

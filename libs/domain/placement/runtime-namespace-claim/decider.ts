@@ -24,15 +24,42 @@ export type RuntimeNamespaceClaimed = DomainEvent<'RuntimeNamespaceClaimed', {
   readonly claimed_at: string;
 }>;
 
+/** The namespace that held the name was deleted: the name is free for another claim on that target. */
+export type ReleaseRuntimeNamespace = DomainCommand<'ReleaseRuntimeNamespace', {
+  readonly runtime_target_id: string;
+  readonly runtime_namespace: string;
+  readonly namespace_id: string;
+}>;
+
+export type RuntimeNamespaceReleased = DomainEvent<'RuntimeNamespaceReleased', {
+  readonly organization_id: string;
+  readonly runtime_target_id: string;
+  readonly runtime_namespace: string;
+  readonly namespace_id: string;
+  readonly released_at: string;
+}>;
+
+export type RuntimeNamespaceClaimCommand = ClaimRuntimeNamespace | ReleaseRuntimeNamespace;
+export type RuntimeNamespaceClaimEvent = RuntimeNamespaceClaimed | RuntimeNamespaceReleased;
+
 export type RuntimeNamespaceClaimState =
   | { readonly status: 'free' }
   | { readonly status: 'claimed'; readonly organization_id: string; readonly namespace_id: string };
 
-export const runtimeNamespaceClaimDecider: Decider<RuntimeNamespaceClaimState, ClaimRuntimeNamespace, RuntimeNamespaceClaimed> = Object.freeze({
+export const runtimeNamespaceClaimDecider: Decider<RuntimeNamespaceClaimState, RuntimeNamespaceClaimCommand, RuntimeNamespaceClaimEvent> = Object.freeze({
   initialState: (): RuntimeNamespaceClaimState => ({ status: 'free' }),
 
-  decide(command: ClaimRuntimeNamespace, state: RuntimeNamespaceClaimState): readonly RuntimeNamespaceClaimed[] {
+  decide(command: RuntimeNamespaceClaimCommand, state: RuntimeNamespaceClaimState): readonly RuntimeNamespaceClaimEvent[] {
     switch (command.type) {
+      case 'ReleaseRuntimeNamespace': {
+        // Only the holder releases; releasing a free name, or one another namespace holds now, changes nothing.
+        if (state.status !== 'claimed' || state.namespace_id !== command.data.namespace_id || state.organization_id !== command.context.organization_id) return [];
+        const { runtime_target_id, runtime_namespace, namespace_id } = command.data;
+        return [{
+          type: 'RuntimeNamespaceReleased',
+          data: { organization_id: state.organization_id, runtime_target_id, runtime_namespace, namespace_id, released_at: command.context.now },
+        }];
+      }
       case 'ClaimRuntimeNamespace': {
         const organization_id = command.context.organization_id;
         if (!organization_id) throw invalid('a runtime namespace is claimed for an organization');
@@ -48,11 +75,18 @@ export const runtimeNamespaceClaimDecider: Decider<RuntimeNamespaceClaimState, C
         }];
       }
       default:
-        return assertNever(command.type);
+        return assertNever(command);
     }
   },
 
-  evolve(_state: RuntimeNamespaceClaimState, event: RuntimeNamespaceClaimed): RuntimeNamespaceClaimState {
-    return { status: 'claimed', organization_id: event.data.organization_id, namespace_id: event.data.namespace_id };
+  evolve(_state: RuntimeNamespaceClaimState, event: RuntimeNamespaceClaimEvent): RuntimeNamespaceClaimState {
+    switch (event.type) {
+      case 'RuntimeNamespaceClaimed':
+        return { status: 'claimed', organization_id: event.data.organization_id, namespace_id: event.data.namespace_id };
+      case 'RuntimeNamespaceReleased':
+        return { status: 'free' };
+      default:
+        return assertNever(event);
+    }
   },
 });

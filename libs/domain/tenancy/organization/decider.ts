@@ -17,6 +17,7 @@ export const organizationDecider: Decider<OrganizationState, OrganizationCommand
       case 'CreateOrganization': {
         if (state.status !== 'absent') throw alreadyExists('organization');
         const name = command.data.name.trim();
+        // eslint-disable-next-line no-control-regex -- refusing control characters in a name is the point
         if (name.length === 0 || name.length > MAX_NAME || /[\u0000-\u001f]/.test(name)) {
           throw invalid(`name must be 1-${MAX_NAME} printable characters`, 'name');
         }

@@ -32,7 +32,8 @@ export const testEvent = (type = 'ThingHappened', data: unknown = { n: 1 }, orga
  */
 export function eventStoreConformance(harness: ConformanceHarness) {
   let store: EventStore;
-  const stream = () => `thing-org_a.${randomUUID()}`;
+  /** Stream names carry their organization after the category, as every domain stream name does. */
+  const stream = (organizationId = 'org_a') => `thing-${organizationId}.${randomUUID()}`;
 
   beforeEach(async () => {
     store = await harness.open();
@@ -117,7 +118,7 @@ export function eventStoreConformance(harness: ConformanceHarness) {
 
     it('reads the global log in order, from an exclusive position, with limits and tenant filter', async () => {
       const head = (await store.append(stream(), [testEvent('Marker')], 'no_stream')).position;
-      const ids = [stream(), stream()];
+      const ids = [stream(), stream('org_b')];
       await store.append(ids[0], [testEvent('A', {}, 'org_a')], 'no_stream');
       await store.append(ids[1], [testEvent('B', {}, 'org_b')], 'no_stream');
       await store.append(ids[0], [testEvent('C', {}, 'org_a')], 0n);
@@ -129,6 +130,20 @@ export function eventStoreConformance(harness: ConformanceHarness) {
       expect((await store.readAll({ from: head, organizationId: 'org_b' })).map((e) => e.type)).toEqual(['B']);
       const headNow = await eventually(() => store.headPosition(), (p) => comparePositions(p, all[2].position) >= 0);
       expect(comparePositions(headNow, all[2].position)).toBe(0);
+    });
+
+    it("replays one organization: its own streams, and its events in platform-scoped streams", async () => {
+      const organization = `org_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+      const head = (await store.append(stream(), [testEvent('Marker')], 'no_stream')).position;
+      await store.append(stream(organization), [testEvent('Mine', {}, organization)], 'no_stream');
+      await store.append(stream(`${organization}x`), [testEvent('LongerName', {}, `${organization}x`)], 'no_stream');
+      await store.append(`api_key-${organization}-key_1`, [testEvent('MyKey', {}, organization)], 'no_stream');
+      const shared = `runtime_namespace-rt_${randomUUID()}.ns`;
+      await store.append(shared, [testEvent('OthersClaim', {}, 'org_other')], 'no_stream');
+      await store.append(shared, [testEvent('MyClaim', {}, organization)], 0n);
+      const mine = await eventually(() => store.readAll({ from: head, organizationId: organization }), (events) => events.length >= 3);
+      expect(mine.map((e) => e.type)).toEqual(['Mine', 'MyKey', 'MyClaim']);
+      expect((await store.readAll({ from: head, organizationId: organization, limit: 2 })).map((e) => e.type)).toEqual(['Mine', 'MyKey']);
     });
 
     it('reports the last committed position at once, as a barrier', async () => {

@@ -3,9 +3,9 @@ import { Kysely, sql } from 'kysely';
 import { EventMetadata } from '../../../domain/shared/event';
 import { StreamNotFoundError, WrongExpectedRevisionError } from '../errors';
 import {
-  AppendResult, EventStore, EventToAppend, ExpectedRevision, ReadAllOptions, RecordedEvent, SubscribeOptions,
+  AppendResult, EventStore, EventToAppend, ExpectedRevision, MultiStreamAppend, ReadAllOptions, RecordedEvent, StreamAppend, SubscribeOptions,
 } from '../event-store';
-import { GlobalPosition, START } from '../position';
+import { comparePositions, GlobalPosition, START } from '../position';
 import { waitForSignalOrTimeout } from '../wait';
 
 interface EventRow {
@@ -38,11 +38,12 @@ export interface PostgresEventStoreOptions {
 }
 
 /** The event store on PostgreSQL (a server through pg, or embedded PGlite) — one statement per append. */
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore implements EventStore, MultiStreamAppend {
   private readonly appended = new EventEmitter().setMaxListeners(0);
   private readonly pollIntervalMs: number;
 
   constructor(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- shares the application's kysely handle, whatever its tables; es_events is queried through sql``
     private readonly db: Kysely<any>,
     options: PostgresEventStoreOptions = {},
   ) {
@@ -76,6 +77,44 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  /** One INSERT for every part in one transaction; a part refused (its guard or its unique index) rolls back all. */
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[] | null> {
+    if (new Set(appends.map((a) => a.streamId)).size !== appends.length || appends.some((a) => a.events.length === 0)) {
+      throw new Error('appendToStreams takes distinct streams, each with events');
+    }
+    if (appends.length === 0) return [];
+    const wanted = appends.reduce((n, a) => n + a.events.length, 0);
+    const refused = Symbol('refused');
+    let rows: EventRow[];
+    try {
+      rows = await this.db.transaction().execute(async (trx) => {
+        const inserted = (await sql<EventRow>`
+          insert into es_events (event_id, stream_id, stream_revision, organization_id, type, data, metadata)
+          ${sql.join(appends.map((a) => sql`(${eventRows(a.streamId, a.events, a.expected)})`), sql` union all `)}
+          returning stream_id, transaction_id, global_position, stream_revision`.execute(trx)).rows;
+        if (inserted.length !== wanted) throw refused;
+        return inserted;
+      });
+    } catch (error) {
+      if (error === refused || (error as { code?: string }).code === UNIQUE_VIOLATION) return null;
+      throw error;
+    }
+    this.appended.emit('append');
+    const last = new Map<string, EventRow>();
+    for (const row of rows) {
+      const seen = last.get(row.stream_id);
+      if (!seen || BigInt(row.stream_revision) > BigInt(seen.stream_revision)) last.set(row.stream_id, row);
+    }
+    return appends.map((a) => {
+      const row = last.get(a.streamId) as EventRow;
+      return {
+        nextExpectedRevision: BigInt(row.stream_revision),
+        position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) },
+        alreadyAppended: false,
+      };
+    });
+  }
+
   async readStream(streamId: string, options: { fromRevision?: bigint; limit?: number } = {}): Promise<RecordedEvent[]> {
     const from = (options.fromRevision ?? 0n).toString();
     const limit = options.limit ?? 1_000_000;
@@ -105,18 +144,23 @@ export class PostgresEventStore implements EventStore {
 
   async *subscribeAll(options: SubscribeOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
     const batchSize = options.batchSize ?? 500;
-    const read = (from: GlobalPosition) => this.readAll({ ...options, from, limit: batchSize });
+    const filtered = options.types !== undefined || options.organizationId !== undefined;
+    const read = filtered ? (from: GlobalPosition) => this.readFiltered(options, from, batchSize)
+      : async (from: GlobalPosition) => {
+        const batch = await this.readAll({ ...options, from, limit: batchSize });
+        return { batch, next: batch.length > 0 ? batch[batch.length - 1].position : from };
+      };
     let from = options.from ?? START;
     let caughtUpSent = false;
-    let prefetched: Promise<RecordedEvent[]> | undefined;
+    let prefetched: Promise<{ batch: RecordedEvent[]; next: GlobalPosition }> | undefined;
     while (!options.signal?.aborted) {
       // Registered before the read, so an append that lands while we read still wakes us.
       const woken = waitForSignalOrTimeout(this.appended, 'append', this.pollIntervalMs, options.signal);
-      const batch = await (prefetched ?? read(from));
+      const { batch, next } = await (prefetched ?? read(from));
       prefetched = undefined;
+      from = next;
       if (batch.length > 0) {
         woken.cancel();
-        from = batch[batch.length - 1].position;
         caughtUpSent = false;
         // Catching up: the next batch is read while the consumer works on this one.
         if (batch.length === batchSize) prefetched = read(from);
@@ -132,6 +176,39 @@ export class PostgresEventStore implements EventStore {
       await woken.promise;
     }
     await prefetched?.catch(() => undefined);
+  }
+
+  /**
+   * A filtered page of the log plus how far it looked. The page is bounded by the last visible event
+   * (read in the same statement): when fewer than `limit` events match, everything up to that event
+   * has been looked at, and the next read starts after it — so a subscription to rare event types
+   * does not scan the whole log after its last match again at every append. Everything at or below
+   * that event is committed (its transaction is older than every running one), so nothing can still
+   * land behind it.
+   */
+  private async readFiltered(options: SubscribeOptions, from: GlobalPosition, limit: number): Promise<{ batch: RecordedEvent[]; next: GlobalPosition }> {
+    const after = from.commit < 0n
+      ? sql`true`
+      : sql`(e.transaction_id, e.global_position) > (${from.commit.toString()}::xid8, ${from.prepare.toString()}::bigint)`;
+    const organization = options.organizationId === undefined ? sql`true` : sql`e.organization_id = ${options.organizationId}`;
+    const types = options.types === undefined ? sql`true` : sql`e.type = any(${[...options.types]}::text[])`;
+    const result = await sql<Partial<EventRow> & { head_transaction_id: bigint; head_global_position: bigint }>`
+      with head as (
+        select transaction_id, global_position from es_events
+        where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        order by transaction_id desc, global_position desc limit 1)
+      select h.transaction_id as head_transaction_id, h.global_position as head_global_position,
+        e.event_id, e.stream_id, e.stream_revision, e.transaction_id, e.global_position, e.type, e.data, e.metadata
+      from head h left join lateral (
+        select e.* from es_events e
+        where ${after} and (e.transaction_id, e.global_position) <= (h.transaction_id, h.global_position) and ${organization} and ${types}
+        order by e.transaction_id, e.global_position
+        limit ${limit}) e on true`.execute(this.db);
+    const batch = result.rows.filter((row) => row.event_id !== null && row.event_id !== undefined).map((row) => toRecorded(row as EventRow));
+    if (batch.length === limit) return { batch, next: batch[batch.length - 1].position };
+    const head = result.rows[0];
+    const scanned: GlobalPosition = head ? { commit: BigInt(head.head_transaction_id), prepare: BigInt(head.head_global_position) } : from;
+    return { batch, next: comparePositions(scanned, from) > 0 ? scanned : from };
   }
 
   async headPosition(): Promise<GlobalPosition> {

@@ -9,6 +9,11 @@ export interface CheckpointsTable {
   updated_at: Date;
 }
 
+/** The table the runner owns, for the composition root's `Database`. */
+export interface CheckpointTables {
+  projection_checkpoints: CheckpointsTable;
+}
+
 export class LostOwnershipError extends Error {
   constructor(readonly projector: string) {
     super(`projector ${projector}: checkpoint moved under us, another instance owns it`);

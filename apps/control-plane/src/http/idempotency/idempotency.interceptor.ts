@@ -10,8 +10,13 @@ import { IdempotentReplay } from './idempotent-replay';
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
+/**
+ * Keys belong to the principal that used them: another principal reusing a key and body runs its
+ * own request, under its own authorization, and never receives the first one's answer.
+ */
 export const idempotencyScope = (request: AuthenticatedRequest) =>
-  request.principal?.kind === 'operator' ? 'operator' : `org:${request.principal?.organization_id ?? 'anonymous'}`;
+  request.principal?.kind === 'operator' ? 'operator'
+    : request.principal ? `principal:${request.principal.organization_id}:${request.principal.id}` : 'anonymous';
 
 export const requestFingerprint = (request: AuthenticatedRequest) =>
   createHash('sha256').update(`${request.method} ${request.url}\n${canonicalJson(request.body ?? null)}`).digest('hex');

@@ -14,8 +14,9 @@ export class IdempotentReplay extends Error {
   }
 
   send(reply: FastifyReply): void {
-    void reply.status(this.response.status).headers({ ...this.response.headers, 'idempotent-replayed': 'true' });
+    const { 'x-dwc-stored-body-base64': base64, ...headers } = this.response.headers;
+    void reply.status(this.response.status).headers({ ...headers, 'idempotent-replayed': 'true' });
     if (this.response.contentType) void reply.header('content-type', this.response.contentType);
-    void reply.send(this.response.body);
+    void reply.send(base64 ? Buffer.from(this.response.body, 'base64') : this.response.body);
   }
 }

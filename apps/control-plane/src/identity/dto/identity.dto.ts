@@ -41,13 +41,13 @@ export class CreateServiceAccountDto {
 }
 
 export class RoleScopeDto {
-  @ApiPropertyOptional({ example: 'commerce' }) @IsOptional() @IsString() @MaxLength(255)
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'commerce' }) @IsOptional() @IsString() @MaxLength(255)
   project?: string | null;
 
-  @ApiPropertyOptional({ example: 'prod' }) @IsOptional() @IsString() @MaxLength(255)
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'prod' }) @IsOptional() @IsString() @MaxLength(255)
   environment?: string | null;
 
-  @ApiPropertyOptional({ example: 'orders' }) @IsOptional() @IsString() @MaxLength(255)
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'orders' }) @IsOptional() @IsString() @MaxLength(255)
   namespace?: string | null;
 }
 
@@ -74,7 +74,7 @@ export class CreateApiKeyDto {
   @ApiProperty({ example: 'ci pipeline' }) @IsString() @MaxLength(100)
   name!: string;
 
-  @ApiPropertyOptional({ example: '2030-01-01T00:00:00Z', description: 'RFC 3339; absent: the key never expires' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '2030-01-01T00:00:00Z', description: 'RFC 3339; absent: the key never expires' })
   @IsOptional() @IsString() @MaxLength(64)
   expires_at?: string | null;
 }

@@ -1,0 +1,15 @@
+import { eventStorePairings } from '../support/eventstoredb';
+import { crashSuite } from '../support/process-crash-suite';
+import { describeOnPostgres } from '../support/test-storage';
+
+jest.setTimeout(300_000);
+
+/**
+ * The events in EventStoreDB: the protocol double in this test's process, or the server EVENTSTORE_URL names,
+ * outliving every killed control plane. Every flow, its run without a crash and every third of its crash
+ * points: where a crash lands is the store's business in none of them (process-crash.test.ts kills at every
+ * point with the events in es_events), and the whole set twice would double the PostgreSQL pass of `npm test`.
+ */
+const [label, openEvents] = eventStorePairings()[1];
+describeOnPostgres(`multi-step flows killed between steps and restarted, every third crash point (PostgreSQL: the control plane is its own process; ${label})`,
+  () => crashSuite(openEvents, { everyNthCrashPoint: 3 }));
