@@ -12,5 +12,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|cookie|file-type|@electric-sql|uid|load-esm|@fastify|kysely|content-disposition)/)'],
   transform: { '^.+\\.(t|j|cj|mj)s$': swc },
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/support/pglite-template.ts',
+  globalTeardown: '<rootDir>/test/support/pglite-template-teardown.ts',
   maxWorkers: 2,
 };

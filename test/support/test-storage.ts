@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import { openStorage, Storage } from '../../apps/control-plane/src/platform/database';
+import { TEMPLATE_ENV } from './pglite-template';
 
 /**
  * A throw-away database for one test file: a fresh PostgreSQL database when DATABASE_URL is set
- * (created and dropped here), otherwise a fresh in-memory PGlite.
+ * (created and dropped here), otherwise a fresh in-memory PGlite (loaded from the initdb template when
+ * jest's globalSetup made one).
  */
 export interface TestStorage extends Storage {
   /** Connection string of the throw-away database (PostgreSQL mode only), for child processes. */
@@ -15,7 +18,7 @@ export const onPostgres = () => Boolean(process.env.DATABASE_URL);
 
 export async function openTestStorage(options: { poolSize?: number } = {}): Promise<TestStorage> {
   const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) return openStorage({});
+  if (!adminUrl) return openStorage({ pgliteDump: pgliteTemplate() });
   const name = `dwc_test_${randomBytes(6).toString('hex')}`;
   await withAdmin(adminUrl, (client) => client.query(`create database ${name}`));
   const url = withDatabase(adminUrl, name);
@@ -28,6 +31,12 @@ export async function openTestStorage(options: { poolSize?: number } = {}): Prom
       await withAdmin(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`));
     },
   };
+}
+
+/** The initialised empty database jest's globalSetup dumped (test/support/pglite-template.ts), if any. */
+function pgliteTemplate(): Blob | undefined {
+  const file = process.env[TEMPLATE_ENV];
+  return file && existsSync(file) ? new Blob([readFileSync(file)]) : undefined;
 }
 
 export function withDatabase(url: string, database: string): string {

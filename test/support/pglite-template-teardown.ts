@@ -1,0 +1,1 @@
+export { removePgliteTemplate as default } from './pglite-template';
