@@ -163,7 +163,12 @@ export class PostgresEventStore implements EventStore, MultiStreamAppend {
         woken.cancel();
         caughtUpSent = false;
         // Catching up: the next batch is read while the consumer works on this one.
-        if (batch.length === batchSize) prefetched = read(from);
+        if (batch.length === batchSize) {
+          prefetched = read(from);
+          // A consumer that stops iterating at this yield never awaits the read; its failure (the pool could not
+          // connect, the database went away) must not become an unhandled rejection that ends the process.
+          prefetched.catch(() => undefined);
+        }
         yield batch;
         continue;
       }
