@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createEventStoreSchema, EventToAppend, PostgresEventStore, SCHEMA_VERSION } from '../../libs/event-store/src';
-import { onPostgres, openTestStorage, TestStorage } from '../support/test-storage';
+import { describeOnPostgres, onPostgres, openTestStorage, TestStorage } from '../support/test-storage';
 
 const event = (type: string, n: number): EventToAppend => ({
   id: randomUUID(), type, data: { n },
@@ -69,5 +69,31 @@ describe(`appendToStreams on ${onPostgres() ? 'a PostgreSQL server' : 'embedded 
       { streamId: a, events: [event('A', 0)], expected: 'no_stream' },
       { streamId: a, events: [event('A', 1)], expected: 0n },
     ])).rejects.toThrow('distinct streams');
+  });
+});
+
+describeOnPostgres('appendToStreams racing itself (PostgreSQL: concurrent sessions race for real)', () => {
+  let storage: TestStorage;
+  let store: PostgresEventStore;
+  beforeAll(async () => {
+    storage = await openTestStorage({ poolSize: 16 });
+    await createEventStoreSchema(storage.db);
+    store = new PostgresEventStore(storage.db, { pollIntervalMs: 20 });
+  });
+  afterAll(() => storage.close());
+
+  it('lets one of three batches over the same streams, listed in different orders, win whole and refuses the others whole', async () => {
+    for (let round = 0; round < 40; round++) {
+      const streams = Array.from({ length: 6 }, () => `usage-${randomUUID()}`);
+      const batch = (order: readonly string[], tag: string) => store.appendToStreams(order.map((streamId) => ({
+        streamId, events: [event(tag, 0), event(tag, 1)], expected: 'no_stream' as const,
+      })));
+      // Different orders: without one lock order the transactions wait on each other (a deadlock error).
+      const outcomes = await Promise.all([batch(streams, 'First'), batch([...streams].reverse(), 'Second'),
+        batch([...streams.slice(3), ...streams.slice(0, 3)], 'Third')]);
+      expect(outcomes.filter((o) => o !== null)).toHaveLength(1);
+      const winner = ['First', 'Second', 'Third'][outcomes.findIndex((o) => o !== null)];
+      for (const s of streams) expect((await store.readStream(s)).map((e) => e.type)).toEqual([winner, winner]);
+    }
   });
 });

@@ -20,6 +20,9 @@ interface EventRow {
 }
 
 const UNIQUE_VIOLATION = '23505';
+const DEADLOCK_DETECTED = '40P01';
+/** Parts sorted by stream id: every multi-stream append takes its index entries in the same order. */
+const inStreamOrder = (appends: readonly StreamAppend[]) => [...appends].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
 const STREAM_REVISION_CONSTRAINT = 'es_events_stream_id_stream_revision_key';
 
 const toRecorded = (row: EventRow): RecordedEvent => ({
@@ -77,7 +80,11 @@ export class PostgresEventStore implements EventStore, MultiStreamAppend {
     }
   }
 
-  /** One INSERT for every part in one transaction; a part refused (its guard or its unique index) rolls back all. */
+  /**
+   * One INSERT for every part in one transaction; a part refused (its guard or its unique index) rolls back all.
+   * The parts go in stream order, so two batches that share streams wait on each other's index entries in one
+   * direction; a deadlock PostgreSQL still finds (an event id shared across streams) is a refusal like the others.
+   */
   async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[] | null> {
     if (new Set(appends.map((a) => a.streamId)).size !== appends.length || appends.some((a) => a.events.length === 0)) {
       throw new Error('appendToStreams takes distinct streams, each with events');
@@ -90,13 +97,13 @@ export class PostgresEventStore implements EventStore, MultiStreamAppend {
       rows = await this.db.transaction().execute(async (trx) => {
         const inserted = (await sql<EventRow>`
           insert into es_events (event_id, stream_id, stream_revision, organization_id, type, data, metadata)
-          ${sql.join(appends.map((a) => sql`(${eventRows(a.streamId, a.events, a.expected)})`), sql` union all `)}
+          ${sql.join(inStreamOrder(appends).map((a) => sql`(${eventRows(a.streamId, a.events, a.expected)})`), sql` union all `)}
           returning stream_id, transaction_id, global_position, stream_revision`.execute(trx)).rows;
         if (inserted.length !== wanted) throw refused;
         return inserted;
       });
     } catch (error) {
-      if (error === refused || (error as { code?: string }).code === UNIQUE_VIOLATION) return null;
+      if (error === refused || [UNIQUE_VIOLATION, DEADLOCK_DETECTED].includes((error as { code?: string }).code ?? '')) return null;
       throw error;
     }
     this.appended.emit('append');
