@@ -3,7 +3,7 @@ import { ControlPlaneConfig } from '../../apps/control-plane/src/config/config';
 import { createControlPlaneApp } from '../../apps/control-plane/src/create-app';
 import { openPlatform, Platform } from '../../apps/control-plane/src/platform/platform';
 import { openStorage, Storage } from '../../apps/control-plane/src/platform/database';
-import { PrivatePostgres, privatePostgresAvailable, startPrivatePostgres } from '../support/private-postgres';
+import { describeWithOwnServer, PrivatePostgres, startPrivatePostgres } from '../support/private-postgres';
 import { client, TEST_CREDENTIAL_KEY, TEST_OPERATOR_TOKEN } from '../support/test-app';
 import { openTestStorage } from '../support/test-storage';
 import { waitUntilAsync } from '../support/wait';
@@ -20,14 +20,13 @@ async function listen(platform: Platform, overrides: Partial<ControlPlaneConfig>
   return { app, baseUrl: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}` };
 }
 
-const describeWithServer = privatePostgresAvailable() ? describe : describe.skip;
 
 /**
  * PostgreSQL restarted under a running control plane (a private server, never the shared one):
  * requests answer 503 with Retry-After and /health/ready is false while it is down; afterwards the
  * same process serves fully again — projections included — and nothing acknowledged is lost.
  */
-describeWithServer('a PostgreSQL restart under a running control plane', () => {
+describeWithOwnServer('a PostgreSQL restart under a running control plane', () => {
   let pg: PrivatePostgres;
   let storage: Storage;
   let platform: Platform;

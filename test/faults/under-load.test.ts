@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openStorage, Storage } from '../../apps/control-plane/src/platform/database';
-import { PrivatePostgres, privatePostgresAvailable, startPrivatePostgres } from '../support/private-postgres';
+import { describeWithOwnServer, PrivatePostgres, startPrivatePostgres } from '../support/private-postgres';
 import { client } from '../support/test-app';
 import { waitUntilAsync } from '../support/wait';
 
@@ -26,8 +26,6 @@ const LOAD = join(__dirname, 'load-generator.mjs');
 const OPERATOR_TOKEN = 'fault-operator-token-0123456789abcdefghijklmnop';
 const CREDENTIAL_KEY = Buffer.alloc(32, 9).toString('base64');
 
-const runnable = privatePostgresAvailable() && existsSync(CONTROL_PLANE);
-const describeFaults = runnable ? describe : describe.skip;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const freePort = () => new Promise<number>((resolve) => {
@@ -42,7 +40,7 @@ interface LedgerEntry { readonly name: string; readonly status: number; readonly
 const statusCounts = (ledger: readonly LedgerEntry[]) =>
   ledger.reduce<Record<string, number>>((counts, e) => ({ ...counts, [`${e.status} ${e.type}`.trim()]: (counts[`${e.status} ${e.type}`.trim()] ?? 0) + 1 }), {});
 
-describeFaults('faults under load (private PostgreSQL, built control plane)', () => {
+describeWithOwnServer('faults under load (private PostgreSQL, built control plane)', () => {
   let pg: PrivatePostgres;
   let storage: Storage;
   let dir: string;
@@ -217,4 +215,4 @@ describeFaults('faults under load (private PostgreSQL, built control plane)', ()
     child.kill('SIGTERM');
     projector.kill('SIGTERM');
   }, 180_000);
-});
+}, existsSync(CONTROL_PLANE));

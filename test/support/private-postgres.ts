@@ -25,6 +25,19 @@ const binDir = (): string | null => {
 
 export const privatePostgresAvailable = (): boolean => binDir() !== null;
 
+/**
+ * A suite on a PostgreSQL server of its own tests the same thing whatever DATABASE_URL says, so a CI that runs
+ * `npm test` once per storage runs it once: `.ci/run` sets DWC_OWN_SERVER_SUITES=ran-in-embedded-pass on its
+ * PostgreSQL pass. Without the server binaries (initdb, pg_ctl) the suite is skipped, saying so.
+ */
+export const describeWithOwnServer = (name: string, body: () => void, ready = true) => {
+  if (process.env.DWC_OWN_SERVER_SUITES === 'ran-in-embedded-pass') {
+    return describe.skip(`${name} [skipped: starts its own PostgreSQL server, and .ci/run ran it in the embedded pass]`, body);
+  }
+  if (!privatePostgresAvailable() || !ready) return describe.skip(`${name} [skipped: no PostgreSQL server binaries or no built dist/ here]`, body);
+  return describe(name, body);
+};
+
 const freePort = () => new Promise<number>((resolve, reject) => {
   const server = createServer();
   server.listen(0, '127.0.0.1', () => {
