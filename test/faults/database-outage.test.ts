@@ -20,7 +20,6 @@ async function listen(platform: Platform, overrides: Partial<ControlPlaneConfig>
   return { app, baseUrl: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}` };
 }
 
-
 /**
  * PostgreSQL restarted under a running control plane (a private server, never the shared one):
  * requests answer 503 with Retry-After and /health/ready is false while it is down; afterwards the
